@@ -1,0 +1,79 @@
+/**
+ * Tuning numbers shared by every Ferry runtime. Each has its unit in its name and the reason it has
+ * the value it has. Per-client options may override the defaults (see the client's `FerryOptions`).
+ */
+
+/** Version byte at the start of every frame. A peer rejects frames of another version. */
+export const PROTOCOL_VERSION = 1
+
+/** Largest cmd payload, as the source SDKs (CloudRoom sendCmd: 64 KB). One frame, never chunked. */
+export const MAX_CMD_BYTES = 64 * 1024
+
+/**
+ * Default largest `sendBuffer` payload. A buffer is delivered whole, in memory, on the receiver;
+ * anything larger belongs in `sendFile`, which streams. Large enough for a 256 MiB benchmark buffer.
+ */
+export const DEFAULT_MAX_BUFFER_BYTES = 512 * 1024 * 1024
+
+/**
+ * Default data-chunk payload. 256 KiB is Chromium's SCTP max message size and the chunk size at which
+ * a raw `@roamhq/wrtc` sender peaks; the real size is lowered to fit the channel's `maxMessageSize`.
+ */
+export const DEFAULT_CHUNK_BYTES = 256 * 1024
+
+/** Smallest chunk Ferry will use, whatever the channel says: below this, per-frame cost dominates. */
+export const MIN_CHUNK_BYTES = 16 * 1024
+
+/**
+ * The sender stops writing data frames while the channel's `bufferedAmount` is above this. It bounds
+ * both sender memory and how long a cmd can wait behind file data (one high-water mark at most).
+ */
+export const HIGH_WATER_BYTES = 1024 * 1024
+
+/** Writing resumes when `bufferedAmount` falls to this (the channel's `bufferedAmountLowThreshold`). */
+export const LOW_WATER_BYTES = 256 * 1024
+
+/**
+ * Poll period for `bufferedAmount` when the implementation never fires `bufferedamountlow`
+ * (`@roamhq/wrtc`). 1 ms drains at most ~80 KB at 80 MB/s, far below the high-water mark.
+ */
+export const BUFFERED_POLL_MS = 1
+
+/**
+ * Most bytes of one transfer the sender may have in flight without the receiver's ack. Acks come
+ * after data is written on the receiver, so this also bounds receiver memory when its disk is slow.
+ */
+export const WINDOW_BYTES = 16 * 1024 * 1024
+
+/** The receiver acks at least every this many bytes (and every 1 % of the total, if that is less). */
+export const ACK_EVERY_BYTES = 1024 * 1024
+
+/** The receiver acks at least this often while data arrives: progress events are at most this far apart. */
+export const ACK_EVERY_MS = 250
+
+/** A link that has no open data channel after this long fails its transfers with `connect-timeout`. */
+export const CONNECT_TIMEOUT_MS = 15_000
+
+/** A transfer with no data or ack for this long fails with `idle-timeout` on the side that waits. */
+export const IDLE_TIMEOUT_MS = 30_000
+
+/** Longest file name (UTF-8 bytes) carried in a start frame; longer names are cut by the sender. */
+export const MAX_NAME_BYTES = 1024
+
+/** Longest mime type (UTF-8 bytes) carried in a start frame. */
+export const MAX_MIME_BYTES = 255
+
+/** Longest error message (UTF-8 bytes) carried in an error frame. */
+export const MAX_ERROR_MESSAGE_BYTES = 1024
+
+/** Length of a SHA-256 digest. */
+export const SHA256_BYTES = 32
+
+/** User ids: 1 to 64 characters of this set, so they are safe in room names, logs and paths. */
+export const USER_ID_PATTERN = /^[A-Za-z0-9_.@:-]{1,64}$/
+
+/** Largest signaling payload (an SDP or ICE candidate, as JSON). Real SDPs are a few KB. */
+export const MAX_SIGNAL_BYTES = 64 * 1024
+
+/** Link ids: random tokens chosen by the initiator to tell one peer connection from the next. */
+export const LINK_ID_PATTERN = /^[A-Za-z0-9_-]{8,64}$/

@@ -1,0 +1,76 @@
+import type { FerryErrorCode } from './errors.js'
+
+/**
+ * What crosses a data channel (or, later, the relay). Every frame names a task by the id its sender
+ * gave it; ids are per sending client, so a receiver keys incoming tasks by (peer, taskId).
+ *
+ * Direction: cmd, start, chunk and end go from the task's sender to its receiver; ack and end-ack go
+ * back. Cancel and error can go either way, so they say which end wrote them (`origin`).
+ */
+export type TransferKind = 'buffer' | 'file'
+
+/** Which end of the task wrote a cancel or error frame. */
+export type FrameOrigin = 'sender' | 'receiver'
+
+export interface CmdFrame {
+  type: 'cmd'
+  taskId: number
+  /** True when the payload is UTF-8 text the receiver should hand over as a string. */
+  text: boolean
+  payload: Uint8Array
+}
+
+export interface StartFrame {
+  type: 'start'
+  taskId: number
+  kind: TransferKind
+  size: number
+  name: string
+  mime: string
+  /** Present when the sender knows the digest up front; otherwise it arrives in the end frame only. */
+  sha256?: Uint8Array
+}
+
+export interface ChunkFrame {
+  type: 'chunk'
+  taskId: number
+  offset: number
+  /** A view into the decoded frame: copy it if you keep it past the current tick. */
+  data: Uint8Array
+}
+
+export interface AckFrame {
+  type: 'ack'
+  taskId: number
+  /** Bytes the receiver has stored, counted from the start of the transfer. */
+  received: number
+}
+
+export interface EndFrame {
+  type: 'end'
+  taskId: number
+  sha256: Uint8Array
+}
+
+export interface EndAckFrame {
+  type: 'end-ack'
+  taskId: number
+}
+
+export interface CancelFrame {
+  type: 'cancel'
+  taskId: number
+  origin: FrameOrigin
+}
+
+export interface ErrorFrame {
+  type: 'error'
+  taskId: number
+  origin: FrameOrigin
+  code: FerryErrorCode
+  message: string
+}
+
+export type Frame = CmdFrame | StartFrame | ChunkFrame | AckFrame | EndFrame | EndAckFrame | CancelFrame | ErrorFrame
+
+export type FrameType = Frame['type']

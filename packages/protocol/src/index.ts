@@ -1,0 +1,7 @@
+export * from './constants.js'
+export * from './errors.js'
+export type { DecodeResult } from './frame-codec.js'
+export { CHUNK_HEADER_BYTES, decodeFrame, encodeFrame, writeChunkHeader } from './frame-codec.js'
+export type * from './frames.js'
+export type * from './signaling-events.js'
+export { utf8Decode, utf8Encode } from './text.js'

@@ -1,0 +1,73 @@
+import type { FerryErrorCode } from './errors.js'
+
+/**
+ * The Socket.IO events between clients and the signaling server, both ways. The server is
+ * `new Server<ClientToServerEvents, ServerToClientEvents>()` and the client
+ * `Socket<ServerToClientEvents, ClientToServerEvents>`, so a renamed event breaks both builds.
+ *
+ * Every payload is one object. Requests carry an ack callback that receives an `Ack`.
+ * Messages are addressed by user id only: the server routes through the per-user room `user:<id>`,
+ * never by socket id, so users can later be spread over several server nodes.
+ */
+
+/** The answer to every client request. */
+export type Ack = { ok: true } | { ok: false; code: FerryErrorCode; message: string }
+
+/**
+ * Opaque WebRTC signaling data (an SDP offer or answer, an ICE candidate, a renegotiation request),
+ * produced and consumed by simple-peer. The server checks only that it is a small JSON object.
+ */
+export type SignalData = { [key: string]: unknown }
+
+/** What a client sends in the Socket.IO handshake (`auth`). */
+export interface HandshakeAuth {
+  /** Dev mode only: the user id to log in as. Ignored when the server requires tokens. */
+  userId?: string
+  /** An HS256 JWT whose `sub` is the user id. Required when the server has a secret. */
+  token?: string
+}
+
+export interface LinkRequestMessage {
+  to: string
+}
+
+export interface LinkSignalMessage {
+  to: string
+  /** The initiator's id for this peer connection; signals for an older link are dropped. */
+  link: string
+  data: SignalData
+}
+
+export interface ClientToServerEvents {
+  /** Asks `to` to open a peer connection to us (the peer with the smaller user id initiates). */
+  'link:request': (msg: LinkRequestMessage, ack: (res: Ack) => void) => void
+  /** Passes WebRTC signaling data to `to`. */
+  'link:signal': (msg: LinkSignalMessage, ack: (res: Ack) => void) => void
+}
+
+export interface SessionReadyMessage {
+  /** The user id the server logged this socket in as (from the token when tokens are required). */
+  userId: string
+  /** Every other user online right now. */
+  online: string[]
+}
+
+export interface SessionEndedMessage {
+  code: FerryErrorCode
+  message: string
+}
+
+export interface ServerToClientEvents {
+  'session:ready': (msg: SessionReadyMessage) => void
+  /** The server is about to close this session (for example, a newer login replaced it). */
+  'session:ended': (msg: SessionEndedMessage) => void
+  'presence:online': (msg: { userId: string }) => void
+  'presence:offline': (msg: { userId: string }) => void
+  'link:request': (msg: { from: string }) => void
+  'link:signal': (msg: { from: string; link: string; data: SignalData }) => void
+}
+
+/** Data attached to a Socket.IO `connect_error` when the server refuses a login. */
+export interface LoginErrorData {
+  code: FerryErrorCode
+}
