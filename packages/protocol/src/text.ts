@@ -2,11 +2,12 @@
 // but this package compiles without DOM or Node typings, so it declares the little it uses.
 declare const TextEncoder: { new (): { encode(input: string): Uint8Array } }
 declare const TextDecoder: {
-  new (label: 'utf-8', options: { fatal: boolean }): { decode(input: Uint8Array): string }
+  new (label: 'utf-8', options: { fatal: boolean; ignoreBOM: boolean }): { decode(input: Uint8Array): string }
 }
 
 const encoder = new TextEncoder()
-const strictDecoder = new TextDecoder('utf-8', { fatal: true })
+// ignoreBOM keeps a leading U+FEFF: without it the decoder drops it, and text would not round-trip.
+const strictDecoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true })
 
 export function utf8Encode(text: string): Uint8Array {
   return encoder.encode(text)

@@ -1,0 +1,457 @@
+import {
+  CONNECT_TIMEOUT_MS,
+  DEFAULT_MAX_BUFFER_BYTES,
+  decodeFrame,
+  encodeFrame,
+  FerryError,
+  type FerryErrorCode,
+  type Frame,
+  IDLE_TIMEOUT_MS,
+  MAX_CMD_BYTES,
+  type StartFrame,
+  USER_ID_PATTERN,
+  utf8Decode,
+  utf8Encode,
+} from '@ferry/protocol'
+import { browserPlatform } from './browser-platform.js'
+import { bufferSource } from './buffer-source.js'
+import { createEmitter, type Emitter } from './emitter.js'
+import { IncomingTransfer, memorySink, type TransferSink } from './incoming-transfer.js'
+import { LinkManager } from './link-manager.js'
+import { OutgoingTransfer } from './outgoing-transfer.js'
+import type { PeerLink } from './peer-link.js'
+import { loginError, openSignaling, request, type SignalingSocket } from './signaling-client.js'
+import { TaskTable, type OutgoingTask } from './task-table.js'
+import type {
+  CancelResult,
+  ConnectionState,
+  FerryEvents,
+  FerryOptions,
+  FileInput,
+  FileOptions,
+  Platform,
+  ReceivedFile,
+  SendOptions,
+  Task,
+  TransferOptions,
+} from './types.js'
+
+/** Incoming transfers one peer may have open at once; more are refused with `too-many-tasks`. */
+const MAX_INCOMING_PER_PEER = 64
+
+interface Incoming {
+  peer: string
+  link: PeerLink
+  transfer: IncomingTransfer<Uint8Array> | IncomingTransfer<ReceivedFile>
+}
+
+/**
+ * A Ferry user: logs in to the signaling server, then sends cmds, buffers and files straight to other
+ * users over WebRTC data channels and receives theirs. Events go through `on()`; every send returns a
+ * Task whose `done` promise settles with the same result as the `result` event.
+ */
+export class FerryClient {
+  private readonly emitter: Emitter<FerryEvents> = createEmitter<FerryEvents>()
+  private readonly platform: Platform
+  private readonly tasks = new TaskTable()
+  private readonly incoming = new Map<string, Incoming>()
+  private readonly onlineUsers = new Set<string>()
+  private socket: SignalingSocket | undefined
+  private links: LinkManager | undefined
+  private me: string | undefined
+  private connection: ConnectionState = 'disconnected'
+
+  constructor(private readonly options: FerryOptions) {
+    this.platform = options.platform ?? browserPlatform()
+  }
+
+  /** The user id the server logged us in as; undefined before `connect()` resolves. */
+  get userId(): string | undefined {
+    return this.me
+  }
+
+  get state(): ConnectionState {
+    return this.connection
+  }
+
+  /** Other users online now, as the server last said. */
+  get online(): ReadonlySet<string> {
+    return this.onlineUsers
+  }
+
+  on<K extends keyof FerryEvents>(type: K, handler: (event: FerryEvents[K]) => void): () => void {
+    this.emitter.on(type, handler)
+    return () => this.emitter.off(type, handler)
+  }
+
+  off<K extends keyof FerryEvents>(type: K, handler: (event: FerryEvents[K]) => void): void {
+    this.emitter.off(type, handler)
+  }
+
+  /** Logs in. Rejects with `bad-token`, `invalid-argument` or `server-unreachable`. */
+  connect(): Promise<void> {
+    if (this.socket) return Promise.reject(new FerryError('invalid-argument', 'connect() was already called'))
+    const auth = {
+      ...(this.options.userId !== undefined ? { userId: this.options.userId } : {}),
+      ...(this.options.token !== undefined ? { token: this.options.token } : {}),
+    }
+    const socket = openSignaling(this.options.url, auth)
+    this.socket = socket
+    this.setState('connecting')
+    return new Promise((resolve, reject) => {
+      let ready = false
+      socket.on('connect_error', (err) => {
+        if (ready) return
+        socket.disconnect()
+        this.socket = undefined
+        this.setState('disconnected')
+        reject(loginError(err))
+      })
+      socket.on('session:ready', ({ userId, online }) => {
+        if (!this.links) this.links = this.createLinks(userId)
+        this.me = userId
+        this.onlineUsers.clear()
+        for (const user of online) this.onlineUsers.add(user)
+        this.setState('connected')
+        if (!ready) {
+          ready = true
+          resolve()
+        }
+      })
+      socket.on('session:ended', ({ code, message }) => this.shutdown(code, message))
+      socket.on('disconnect', () => {
+        if (this.connection === 'connected') this.setState('disconnected')
+      })
+      socket.on('presence:online', ({ userId }) => {
+        this.onlineUsers.add(userId)
+        this.emitter.emit('presence', { userId, online: true })
+      })
+      socket.on('presence:offline', ({ userId }) => {
+        this.onlineUsers.delete(userId)
+        this.emitter.emit('presence', { userId, online: false })
+        this.links?.close(userId, 'peer-gone', `${userId} went offline`)
+      })
+      socket.on('link:request', ({ from }) => this.links?.onRequest(from))
+      socket.on('link:signal', ({ from, link, data }) => this.links?.onSignal(from, link, data))
+    })
+  }
+
+  /** Logs out: ends every task with `closed`, closes every link and the server connection. */
+  async close(): Promise<void> {
+    this.shutdown('closed', 'the client was closed')
+  }
+
+  /** Sends up to MAX_CMD_BYTES in one frame: no progress, not cancellable. Done when the receiver confirmed it. */
+  sendCmd(to: string, data: string | Uint8Array, options: SendOptions = {}): Task {
+    const entry = this.tasks.create('cmd', to, options.cookie, (event) => this.emitter.emit('result', event))
+    const text = typeof data === 'string'
+    const payload = text ? utf8Encode(data) : data
+    const refused = this.checkTarget(to) ?? (payload.length > MAX_CMD_BYTES ? cmdTooLarge(payload.length) : undefined)
+    if (refused) return this.tasks.failSoon(entry, refused)
+    const link = this.links!.get(to)
+    entry.link = link
+    entry.stop = startTimer(this.idleTimeoutMs, () =>
+      this.tasks.settle(entry, new FerryError('idle-timeout', 'the receiver did not confirm the cmd')),
+    )
+    link.queue.sendControl(encodeFrame({ type: 'cmd', taskId: entry.wireId, text, payload }))
+    return entry.task
+  }
+
+  /** Sends bytes in chunks, with progress; cancellable. The receiver gets them whole, verified. */
+  sendBuffer(to: string, data: Uint8Array | ArrayBuffer, options: TransferOptions = {}): Task {
+    const entry = this.tasks.create('buffer', to, options.cookie, (event) => this.emitter.emit('result', event))
+    const bytes = data instanceof Uint8Array ? data : new Uint8Array(data)
+    const max = this.options.maxBufferBytes ?? DEFAULT_MAX_BUFFER_BYTES
+    const refused =
+      this.checkTarget(to) ??
+      (bytes.length > max
+        ? new FerryError('buffer-too-large', `${bytes.length} bytes, limit ${max}; use sendFile`)
+        : undefined)
+    if (refused) return this.tasks.failSoon(entry, refused)
+    if (!this.watchSignal(entry, options.signal)) return entry.task
+    this.startTransfer(entry, 'buffer', bufferSource(bytes))
+    return entry.task
+  }
+
+  /** Sends a file (a path with the Node platform, a Blob/File anywhere) chunk by chunk, never whole in memory. */
+  sendFile(to: string, file: FileInput, options: FileOptions = {}): Task {
+    const entry = this.tasks.create('file', to, options.cookie, (event) => this.emitter.emit('result', event))
+    const refused = this.checkTarget(to)
+    if (refused) return this.tasks.failSoon(entry, refused)
+    if (!this.watchSignal(entry, options.signal)) return entry.task
+    this.platform.openFile(file, options.name, options.mime).then(
+      (source) => {
+        if (entry.ended) void source.close().catch(() => {})
+        else {
+          entry.fileName = source.name
+          this.startTransfer(entry, 'file', source)
+        }
+      },
+      (err: unknown) => this.tasks.settle(entry, asFerryError(err, 'file-read-error')),
+    )
+    return entry.task
+  }
+
+  /** Cancels an unfinished buffer or file send. A cmd cannot be cancelled (answers `unknown-task`). */
+  cancelSend(taskId: string): CancelResult {
+    const entry = this.tasks.find(taskId)
+    if (!entry) return this.tasks.wasFinished(taskId) ? 'already-finished' : 'unknown-task'
+    if (entry.kind === 'cmd') return 'unknown-task'
+    if (entry.transfer) entry.transfer.cancel()
+    else this.tasks.settle(entry, new FerryError('cancelled', 'cancelled by the sender'))
+    return 'ok'
+  }
+
+  /** Refuses an incoming buffer or file transfer that has started; the sender's task ends `cancelled`. */
+  cancelReceive(from: string, taskId: string): CancelResult {
+    const entry = this.incoming.get(incomingKey(from, Number(taskId)))
+    if (!entry) return 'unknown-task'
+    entry.transfer.cancel()
+    return 'ok'
+  }
+
+  private get idleTimeoutMs(): number {
+    return this.options.idleTimeoutMs ?? IDLE_TIMEOUT_MS
+  }
+
+  private setState(state: ConnectionState, code?: FerryErrorCode): void {
+    if (this.connection === state) return
+    this.connection = state
+    this.emitter.emit('state', code ? { state, code } : { state })
+  }
+
+  private checkTarget(to: string): FerryError | undefined {
+    if (!this.links || this.connection === 'closed') return new FerryError('not-logged-in', 'call connect() first')
+    if (typeof to !== 'string' || !USER_ID_PATTERN.test(to)) return new FerryError('invalid-target', `bad user id`)
+    if (to === this.me) return new FerryError('invalid-target', 'cannot send to oneself')
+    return undefined
+  }
+
+  /** Hooks an AbortSignal to the task; false when it is already aborted (the task is then cancelled). */
+  private watchSignal(entry: OutgoingTask, signal: AbortSignal | undefined): boolean {
+    if (!signal) return true
+    if (signal.aborted) {
+      this.tasks.failSoon(entry, new FerryError('cancelled', 'the signal was already aborted'))
+      return false
+    }
+    const onAbort = () => this.cancelSend(entry.task.id)
+    signal.addEventListener('abort', onAbort, { once: true })
+    const previous = entry.stop
+    entry.stop = () => {
+      previous?.()
+      signal.removeEventListener('abort', onAbort)
+    }
+    return true
+  }
+
+  private startTransfer(entry: OutgoingTask, kind: 'buffer' | 'file', source: OutgoingTransferSource): void {
+    const link = this.links!.get(entry.task.to)
+    entry.link = link
+    entry.transfer = new OutgoingTransfer({
+      wireId: entry.wireId,
+      kind,
+      source,
+      link,
+      hasher: this.platform.createHasher(),
+      idleTimeoutMs: this.idleTimeoutMs,
+      onProgress: (sent, total) =>
+        this.emitter.emit('progress', {
+          taskId: entry.task.id,
+          to: entry.task.to,
+          kind,
+          sent,
+          total,
+          cookie: entry.task.cookie,
+        }),
+      onEnd: (error) => this.tasks.settle(entry, error),
+    })
+  }
+
+  private createLinks(self: string): LinkManager {
+    const socket = this.socket!
+    return new LinkManager({
+      self,
+      wrtc: this.platform.wrtc,
+      ...(this.options.iceServers ? { iceServers: this.options.iceServers } : {}),
+      connectTimeoutMs: this.options.connectTimeoutMs ?? CONNECT_TIMEOUT_MS,
+      requestLink: (to) => request(socket, 'link:request', { to }),
+      sendSignal: (to, link, data) => request(socket, 'link:signal', { to, link, data }),
+      onOpen: (link) => this.emitter.emit('link', { peer: link.peer, state: 'open', transport: 'direct' }),
+      onFrame: (link, bytes) => this.onFrame(link, bytes),
+      onClose: (link, code, message) => this.onLinkClosed(link, code, message),
+    })
+  }
+
+  private onLinkClosed(link: PeerLink, code: FerryErrorCode, message: string): void {
+    for (const entry of this.tasks.onLink(link)) {
+      if (entry.transfer) entry.transfer.onLinkClosed(code, message)
+      else this.tasks.settle(entry, new FerryError(code, message))
+    }
+    for (const entry of [...this.incoming.values()]) {
+      if (entry.link === link) entry.transfer.onLinkClosed(code, message)
+    }
+    this.emitter.emit('link', { peer: link.peer, state: 'closed', transport: 'direct', code })
+  }
+
+  private onFrame(link: PeerLink, bytes: Uint8Array): void {
+    const decoded = decodeFrame(bytes)
+    if (!decoded.ok) {
+      this.emitter.emit('error', { code: decoded.code, message: decoded.reason, peer: link.peer })
+      return
+    }
+    const frame = decoded.frame
+    switch (frame.type) {
+      case 'cmd':
+        return this.onCmd(link, frame)
+      case 'start':
+        return this.onStart(link, frame)
+      case 'chunk':
+        this.incoming.get(incomingKey(link.peer, frame.taskId))?.transfer.onChunk(frame.offset, frame.data)
+        return
+      case 'end': {
+        const entry = this.incoming.get(incomingKey(link.peer, frame.taskId))
+        if (entry) entry.transfer.onEnd(frame.sha256)
+        else replyError(link, frame, 'receiver', 'unknown-task', 'no such incoming transfer')
+        return
+      }
+      case 'ack':
+      case 'end-ack':
+        return this.onReceiverFrame(link, frame)
+      case 'cancel':
+      case 'error': {
+        const code = frame.type === 'cancel' ? 'cancelled' : frame.code
+        const message = frame.type === 'cancel' ? `cancelled by the ${frame.origin}` : frame.message
+        if (frame.origin === 'receiver') {
+          const entry = this.tasks.findOnLink(link, frame.taskId)
+          if (entry?.transfer) entry.transfer.onPeerEnd(code, message)
+          else if (entry) this.tasks.settle(entry, new FerryError(code, message))
+        } else {
+          this.incoming.get(incomingKey(link.peer, frame.taskId))?.transfer.onPeerEnd(code, message)
+        }
+        return
+      }
+    }
+  }
+
+  private onReceiverFrame(link: PeerLink, frame: Frame & { type: 'ack' | 'end-ack' }): void {
+    const entry = this.tasks.findOnLink(link, frame.taskId)
+    if (!entry) return
+    if (frame.type === 'ack') entry.transfer?.onAck(frame.received)
+    else if (entry.transfer) entry.transfer.onEndAck()
+    else this.tasks.settle(entry)
+  }
+
+  private onCmd(link: PeerLink, frame: Frame & { type: 'cmd' }): void {
+    const data = frame.text ? utf8Decode(frame.payload) : new Uint8Array(frame.payload)
+    if (data === undefined) {
+      replyError(link, frame, 'receiver', 'protocol-error', 'cmd text is not UTF-8')
+      return
+    }
+    link.queue.sendControl(encodeFrame({ type: 'end-ack', taskId: frame.taskId }))
+    this.emitter.emit('cmd', { from: link.peer, taskId: String(frame.taskId), data })
+  }
+
+  private onStart(link: PeerLink, start: StartFrame): void {
+    const from = link.peer
+    const key = incomingKey(from, start.taskId)
+    const refusal = this.refuseStart(from, key, start)
+    if (refusal) {
+      replyError(link, start, 'receiver', refusal.code, refusal.message)
+      return
+    }
+    const taskId = String(start.taskId)
+    const { kind, size, name, mime } = start
+    const common = {
+      start,
+      link,
+      hasher: this.platform.createHasher(),
+      idleTimeoutMs: this.idleTimeoutMs,
+      onProgress: (received: number, total: number) =>
+        this.emitter.emit('receive-progress', { from, taskId, kind, received, total }),
+    }
+    const ended = (error: FerryError) => {
+      this.incoming.delete(key)
+      this.emitter.emit('receive-failed', { from, taskId, kind, code: error.code })
+    }
+    const transfer =
+      kind === 'buffer'
+        ? new IncomingTransfer<Uint8Array>({
+            ...common,
+            sink: Promise.resolve(memorySink(size)),
+            onEnd: (outcome) => {
+              if ('error' in outcome) return ended(outcome.error)
+              this.incoming.delete(key)
+              this.emitter.emit('buffer', { from, taskId, data: outcome.result, sha256: outcome.sha256 })
+            },
+          })
+        : new IncomingTransfer<ReceivedFile>({
+            ...common,
+            sink: this.platform.createFileSink({ from, taskId, name, size, mime }) as Promise<
+              TransferSink<ReceivedFile>
+            >,
+            onEnd: (outcome) => {
+              if ('error' in outcome) return ended(outcome.error)
+              this.incoming.delete(key)
+              this.emitter.emit('file', { from, taskId, file: outcome.result })
+            },
+          })
+    this.incoming.set(key, { peer: from, link, transfer })
+    this.emitter.emit('receive-start', { from, taskId, kind, name, size, mime })
+  }
+
+  private refuseStart(from: string, key: string, start: StartFrame): FerryError | undefined {
+    if (this.incoming.has(key)) return new FerryError('protocol-error', 'a transfer with this id is running')
+    let fromPeer = 0
+    for (const entry of this.incoming.values()) if (entry.peer === from) fromPeer++
+    if (fromPeer >= MAX_INCOMING_PER_PEER) return new FerryError('too-many-tasks', 'too many incoming transfers')
+    if (start.kind === 'buffer') {
+      const max = this.options.maxBufferBytes ?? DEFAULT_MAX_BUFFER_BYTES
+      if (start.size > max) return new FerryError('buffer-too-large', `${start.size} bytes, limit ${max}`)
+    } else if (this.options.maxFileBytes !== undefined && start.size > this.options.maxFileBytes) {
+      return new FerryError('file-too-large', `${start.size} bytes, limit ${this.options.maxFileBytes}`)
+    }
+    return undefined
+  }
+
+  private shutdown(code: FerryErrorCode, message: string): void {
+    if (this.connection === 'closed') return
+    this.setState('closed', code)
+    for (const entry of this.tasks.all()) {
+      if (entry.transfer) entry.transfer.onLinkClosed(code, message)
+      else this.tasks.settle(entry, new FerryError(code, message))
+    }
+    this.links?.closeAll(code, message)
+    for (const entry of [...this.incoming.values()]) entry.transfer.onLinkClosed(code, message)
+    this.socket?.disconnect()
+  }
+}
+
+type OutgoingTransferSource = ConstructorParameters<typeof OutgoingTransfer>[0]['source']
+
+function incomingKey(peer: string, wireId: number): string {
+  return `${peer}\n${wireId}`
+}
+
+function replyError(
+  link: PeerLink,
+  frame: { taskId: number },
+  origin: 'sender' | 'receiver',
+  code: FerryErrorCode,
+  message: string,
+): void {
+  link.queue.sendControl(encodeFrame({ type: 'error', taskId: frame.taskId, origin, code, message }))
+}
+
+function cmdTooLarge(bytes: number): FerryError {
+  return new FerryError('cmd-too-large', `${bytes} bytes, limit ${MAX_CMD_BYTES}`)
+}
+
+function asFerryError(err: unknown, fallback: FerryErrorCode): FerryError {
+  if (err instanceof FerryError) return err
+  return new FerryError(fallback, err instanceof Error ? err.message : String(err))
+}
+
+function startTimer(ms: number, fire: () => void): () => void {
+  const timer = setTimeout(fire, ms)
+  return () => clearTimeout(timer)
+}

@@ -1,0 +1,188 @@
+import {
+  ACK_EVERY_BYTES,
+  ACK_EVERY_MS,
+  encodeFrame,
+  FerryError,
+  type FerryErrorCode,
+  type StartFrame,
+  type TransferKind,
+} from '@ferry/protocol'
+import { bytesEqual, toHex } from './hex.js'
+import { IdleTimer } from './idle-timer.js'
+import type { PeerLink } from './peer-link.js'
+import type { Hasher } from './types.js'
+
+/** Where the bytes of one incoming transfer go: memory for a buffer, the platform's storage for a file. */
+export interface TransferSink<T> {
+  write(data: Uint8Array): Promise<void> | void
+  finish(sha256: string): Promise<T>
+  abort(): Promise<void>
+}
+
+export interface IncomingTransferOptions<T> {
+  start: StartFrame
+  link: PeerLink
+  hasher: Hasher
+  sink: Promise<TransferSink<T>>
+  idleTimeoutMs: number
+  onProgress(received: number, total: number): void
+  /** Called once: with the stored result, or with the error that ended the transfer. Nothing is kept on error. */
+  onEnd(outcome: { result: T; sha256: string } | { error: FerryError }): void
+}
+
+/**
+ * The receiving side of a buffer or file transfer. Checks that chunks come in order and within the
+ * announced size, hashes them, writes them in order, acks what is written (so the sender's window
+ * bounds what waits here), and delivers only after the SHA-256 matched. On any failure it removes
+ * what it wrote.
+ */
+export class IncomingTransfer<T> {
+  readonly kind: TransferKind
+  readonly size: number
+  private sink: TransferSink<T> | undefined
+  private chain: Promise<void>
+  private expected = 0
+  private stored = 0
+  private acked = 0
+  private ackedAt = Date.now()
+  private readonly ackEvery: number
+  private finished = false
+  private readonly idle: IdleTimer
+
+  constructor(private readonly o: IncomingTransferOptions<T>) {
+    this.kind = o.start.kind
+    this.size = o.start.size
+    this.ackEvery = Math.max(1, Math.min(ACK_EVERY_BYTES, Math.ceil(this.size / 100)))
+    this.idle = new IdleTimer(o.idleTimeoutMs, () => this.fail('idle-timeout', 'no data from the sender'))
+    this.chain = o.sink.then((sink) => {
+      this.sink = sink
+      if (this.finished) void sink.abort().catch(() => {})
+    })
+    this.chain.catch((err: unknown) => this.failFromError(err, 'file-write-error'))
+  }
+
+  get done(): boolean {
+    return this.finished
+  }
+
+  onChunk(offset: number, data: Uint8Array): void {
+    if (this.finished) return
+    if (offset !== this.expected || offset + data.length > this.size) {
+      this.fail('protocol-error', `chunk at ${offset}+${data.length}, expected ${this.expected} of ${this.size}`)
+      return
+    }
+    this.expected += data.length
+    this.idle.touch()
+    this.o.hasher.update(data)
+    this.chain = this.chain.then(async () => {
+      if (this.finished) return
+      await this.sink!.write(data)
+      this.stored += data.length
+      this.maybeAck()
+    })
+    this.chain.catch((err: unknown) => this.failFromError(err, 'file-write-error'))
+  }
+
+  onEnd(sha256: Uint8Array): void {
+    if (this.finished) return
+    if (this.expected !== this.size) {
+      this.fail('protocol-error', `end after ${this.expected} of ${this.size} bytes`)
+      return
+    }
+    const digest = this.o.hasher.digest()
+    const announced = this.o.start.sha256
+    if (!bytesEqual(digest, sha256) || (announced && !bytesEqual(digest, announced))) {
+      this.fail('integrity-mismatch', `sha-256 ${toHex(digest)} is not the sender's ${toHex(sha256)}`)
+      return
+    }
+    const hex = toHex(digest)
+    this.chain
+      .then(async () => {
+        if (this.finished) return
+        if (this.acked < this.size) this.sendAck(this.size)
+        const result = await this.sink!.finish(hex)
+        if (this.finished) return
+        this.finished = true
+        this.idle.stop()
+        this.o.link.queue.sendControl(encodeFrame({ type: 'end-ack', taskId: this.o.start.taskId }))
+        this.o.onEnd({ result, sha256: hex })
+      })
+      .catch((err: unknown) => this.failFromError(err, 'file-write-error'))
+  }
+
+  /** The sender cancelled or reported an error: drop everything, tell nobody. */
+  onPeerEnd(code: FerryErrorCode, message: string): void {
+    this.end(new FerryError(code, message))
+  }
+
+  /** Cancels from this side: tells the sender, drops everything. */
+  cancel(): void {
+    if (this.finished) return
+    this.o.link.queue.sendControl(encodeFrame({ type: 'cancel', taskId: this.o.start.taskId, origin: 'receiver' }))
+    this.end(new FerryError('cancelled', 'cancelled by the receiver'))
+  }
+
+  onLinkClosed(code: FerryErrorCode, message: string): void {
+    this.end(new FerryError(code, message))
+  }
+
+  /** Fails with `code` and tells the sender, so it stops sending. */
+  fail(code: FerryErrorCode, message: string): void {
+    if (this.finished) return
+    this.o.link.queue.sendControl(
+      encodeFrame({ type: 'error', taskId: this.o.start.taskId, origin: 'receiver', code, message }),
+    )
+    this.end(new FerryError(code, message))
+  }
+
+  private failFromError(err: unknown, fallback: FerryErrorCode): void {
+    if (err instanceof FerryError) this.fail(err.code, err.message)
+    else this.fail(fallback, err instanceof Error ? err.message : String(err))
+  }
+
+  private end(error: FerryError): void {
+    if (this.finished) return
+    this.finished = true
+    this.idle.stop()
+    // Remove what was written once pending writes have settled, so no write lands after the removal.
+    void this.chain
+      .catch(() => {})
+      .then(() => this.sink?.abort())
+      .catch(() => {})
+    this.o.onEnd({ error })
+  }
+
+  private maybeAck(): void {
+    const now = Date.now()
+    if (this.stored === this.size || this.stored - this.acked >= this.ackEvery || now - this.ackedAt >= ACK_EVERY_MS) {
+      this.sendAck(this.stored)
+      this.ackedAt = now
+    }
+  }
+
+  private sendAck(received: number): void {
+    this.acked = received
+    this.o.link.queue.sendControl(encodeFrame({ type: 'ack', taskId: this.o.start.taskId, received }))
+    this.o.onProgress(received, this.size)
+  }
+}
+
+/** A buffer transfer's sink: one allocation of the announced size, filled in place. */
+export function memorySink(size: number): TransferSink<Uint8Array> {
+  let bytes: Uint8Array | undefined = new Uint8Array(size)
+  let at = 0
+  return {
+    write(data) {
+      bytes!.set(data, at)
+      at += data.length
+    },
+    async finish() {
+      const out = bytes!
+      bytes = undefined
+      return out
+    },
+    async abort() {
+      bytes = undefined
+    },
+  }
+}

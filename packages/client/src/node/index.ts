@@ -1,0 +1,2 @@
+export { nodePlatform, type NodePlatformOptions } from './node-platform.js'
+export { safeFileName } from './file-names.js'

@@ -1,0 +1,121 @@
+import { BUFFERED_POLL_MS, HIGH_WATER_BYTES } from '@ferry/protocol'
+
+/** The part of an RTCDataChannel the queue needs. */
+export interface FrameChannel {
+  send(frame: Uint8Array): void
+  readonly bufferedAmount: number
+}
+
+/** Something that produces data frames on demand (an outgoing buffer or file transfer). */
+export interface FrameSource {
+  /** The next frame to send, or undefined when it has none ready (reading, or its window is full). */
+  nextFrame(): Uint8Array | undefined
+}
+
+/**
+ * Control frames (cmd, start, ack, end-ack, cancel, error) may go out while this much is buffered:
+ * above the data high-water mark, so control never waits behind more than one high-water mark of
+ * data, yet bounded, so a burst of cmds cannot overflow the channel's send queue (16 MiB in Chromium).
+ */
+const CONTROL_LIMIT_BYTES = HIGH_WATER_BYTES * 4
+
+/**
+ * Backpressure in one place. Control frames go first; data frames from every source take turns
+ * (round robin), and only while the channel holds less than HIGH_WATER_BYTES. When it is full the
+ * queue waits for `bufferedamountlow` where the implementation fires it, and polls `bufferedAmount`
+ * every BUFFERED_POLL_MS too, because some (`@roamhq/wrtc`) never do.
+ */
+export class SendQueue {
+  private readonly control: Uint8Array[] = []
+  private readonly sources: FrameSource[] = []
+  private turn = 0
+  private channel: FrameChannel | undefined
+  private pollTimer: ReturnType<typeof setTimeout> | undefined
+  private scheduled = false
+  private closed = false
+
+  /** Starts sending on `channel`. Frames queued before this wait for it. */
+  attach(channel: FrameChannel, onLow?: (listener: () => void) => void): void {
+    this.channel = channel
+    onLow?.(() => this.pump())
+    this.schedule()
+  }
+
+  sendControl(frame: Uint8Array): void {
+    if (this.closed) return
+    this.control.push(frame)
+    this.schedule()
+  }
+
+  addSource(source: FrameSource): void {
+    if (this.closed) return
+    this.sources.push(source)
+    this.schedule()
+  }
+
+  removeSource(source: FrameSource): void {
+    const index = this.sources.indexOf(source)
+    if (index === -1) return
+    this.sources.splice(index, 1)
+    if (this.turn > index) this.turn--
+  }
+
+  /** A source has a frame ready again. */
+  wake(): void {
+    this.schedule()
+  }
+
+  close(): void {
+    this.closed = true
+    this.control.length = 0
+    this.sources.length = 0
+    if (this.pollTimer) clearTimeout(this.pollTimer)
+    this.pollTimer = undefined
+  }
+
+  /** Coalesces wake-ups from one tick into one pump. */
+  private schedule(): void {
+    if (this.scheduled || this.closed || !this.channel) return
+    this.scheduled = true
+    queueMicrotask(() => {
+      this.scheduled = false
+      this.pump()
+    })
+  }
+
+  private pump(): void {
+    const channel = this.channel
+    if (!channel || this.closed) return
+    if (this.pollTimer) {
+      clearTimeout(this.pollTimer)
+      this.pollTimer = undefined
+    }
+    while (!this.closed && this.control.length > 0 && channel.bufferedAmount < CONTROL_LIMIT_BYTES) {
+      channel.send(this.control.shift()!)
+    }
+    let blocked = this.control.length > 0
+    while (!blocked && !this.closed && this.sources.length > 0) {
+      if (channel.bufferedAmount >= HIGH_WATER_BYTES) {
+        blocked = true
+        break
+      }
+      const frame = this.nextDataFrame()
+      if (!frame) break
+      channel.send(frame)
+    }
+    if (blocked && !this.closed) this.pollTimer = setTimeout(() => this.pump(), BUFFERED_POLL_MS)
+  }
+
+  private nextDataFrame(): Uint8Array | undefined {
+    const count = this.sources.length
+    for (let i = 0; i < count; i++) {
+      const index = (this.turn + i) % count
+      const frame = this.sources[index]?.nextFrame()
+      if (frame) {
+        this.turn = (index + 1) % count
+        return frame
+      }
+    }
+    return undefined
+  }
+}

@@ -1,0 +1,155 @@
+import type { FerryError, FerryErrorCode, SignalData, TransferKind } from '@ferry/protocol'
+
+/** What a task sends. A cmd is one frame; buffers and files are chunked. */
+export type TaskKind = 'cmd' | TransferKind
+
+/** A file to send: a path (Node platform) or a Blob/File (any platform with Blob). */
+export type FileInput = string | Blob
+
+/** A file as the receiving platform stored it. */
+export interface ReceivedFile {
+  name: string
+  size: number
+  mime: string
+  /** Lowercase hex SHA-256 of the content, checked against the sender's before delivery. */
+  sha256: string
+  /** Node platform: where the file was written. */
+  path?: string
+  /** Browser platform: the content. */
+  blob?: Blob
+}
+
+/** A file opened for sending. Reads are positional; the engine reads each chunk once, in order. */
+export interface FileSource {
+  readonly name: string
+  readonly size: number
+  readonly mime: string
+  /** Fills `target` with the bytes at `position`; resolves with how many were read. */
+  readInto(target: Uint8Array, position: number): Promise<number>
+  close(): Promise<void>
+}
+
+/** Where an incoming file goes while it arrives. Writes come in order; nothing is delivered before `finish`. */
+export interface FileSink {
+  write(data: Uint8Array): Promise<void>
+  /** Completes the file; `sha256` is the verified digest in hex. */
+  finish(sha256: string): Promise<ReceivedFile>
+  /** Removes everything written so far. Safe to call more than once, and after `finish` failed. */
+  abort(): Promise<void>
+}
+
+export interface IncomingFileInfo {
+  from: string
+  taskId: string
+  name: string
+  size: number
+  mime: string
+}
+
+/** An incremental SHA-256. */
+export interface Hasher {
+  update(data: Uint8Array): void
+  digest(): Uint8Array
+}
+
+/** What differs between runtimes. `browserPlatform()` is the default; Node uses `nodePlatform()` from `@ferry/client/node`. */
+export interface Platform {
+  /** A WebRTC implementation for simple-peer (`@roamhq/wrtc` in Node); the global one when absent. */
+  wrtc?: unknown
+  openFile(input: FileInput, name?: string, mime?: string): Promise<FileSource>
+  createFileSink(info: IncomingFileInfo): Promise<FileSink>
+  createHasher(): Hasher
+}
+
+export interface FerryOptions {
+  /** Signaling server URL, e.g. `http://127.0.0.1:8787`. */
+  url: string
+  /** Dev-mode login: the user id to log in as (ignored by a server that requires tokens). */
+  userId?: string
+  /** Token login: an HS256 JWT whose `sub` is the user id. */
+  token?: string
+  platform?: Platform
+  /** ICE servers for peer connections. Default: none (host candidates only). */
+  iceServers?: RTCIceServer[]
+  /** Largest buffer this client sends or accepts. Default `DEFAULT_MAX_BUFFER_BYTES`. */
+  maxBufferBytes?: number
+  /** Largest file this client accepts. Default: no limit (files stream to storage). */
+  maxFileBytes?: number
+  /** Default `CONNECT_TIMEOUT_MS`. */
+  connectTimeoutMs?: number
+  /** Default `IDLE_TIMEOUT_MS`. */
+  idleTimeoutMs?: number
+}
+
+export interface SendOptions {
+  /** Any value; handed back in this task's progress and result events. */
+  cookie?: unknown
+}
+
+export interface TransferOptions extends SendOptions {
+  /** Aborting it cancels the transfer, like `cancelSend`. */
+  signal?: AbortSignal
+}
+
+export interface FileOptions extends TransferOptions {
+  /** Name the receiver sees. Default: the file's own name. */
+  name?: string
+  /** Mime type the receiver sees. Default: the Blob's type, else `application/octet-stream`. */
+  mime?: string
+}
+
+/** The settled outcome of a task, as in the `result` event. */
+export interface TaskResult {
+  taskId: string
+  kind: TaskKind
+  to: string
+  cookie: unknown
+  /** Absent on success. */
+  error?: FerryError
+  /** Files only: the name the receiver saw. */
+  fileName?: string
+}
+
+/** A running send. `done` resolves with the result, or rejects with its `FerryError`. */
+export interface Task {
+  readonly id: string
+  readonly kind: TaskKind
+  readonly to: string
+  readonly cookie: unknown
+  readonly done: Promise<TaskResult>
+}
+
+/** `cancelSend` / `cancelReceive` answer. */
+export type CancelResult = 'ok' | 'unknown-task' | 'already-finished'
+
+export type ConnectionState = 'connecting' | 'connected' | 'disconnected' | 'closed'
+
+export type LinkTransport = 'direct'
+
+export type FerryEvents = {
+  /** Signaling connection state; `code` says why it is disconnected or closed, when known. */
+  state: { state: ConnectionState; code?: FerryErrorCode }
+  presence: { userId: string; online: boolean }
+  /** A peer link opened or closed. */
+  link: { peer: string; state: 'open' | 'closed'; transport: LinkTransport; code?: FerryErrorCode }
+  /** Sender: bytes the receiver has confirmed. Comes at least every 1 % or 250 ms, and once at the total. */
+  progress: { taskId: string; to: string; kind: TransferKind; sent: number; total: number; cookie: unknown }
+  /** Sender: a task ended (CloudRoom sendCmdRlst / sendBufferRlst / sendFileRlst). */
+  result: TaskResult
+  /** Receiver: a cmd arrived. */
+  cmd: { from: string; taskId: string; data: string | Uint8Array }
+  /** Receiver: a buffer arrived whole and verified. */
+  buffer: { from: string; taskId: string; data: Uint8Array; sha256: string }
+  /** Receiver: a file arrived whole and verified. */
+  file: { from: string; taskId: string; file: ReceivedFile }
+  /** Receiver: a buffer or file transfer started. */
+  'receive-start': { from: string; taskId: string; kind: TransferKind; name: string; size: number; mime: string }
+  /** Receiver: bytes stored so far. */
+  'receive-progress': { from: string; taskId: string; kind: TransferKind; received: number; total: number }
+  /** Receiver: an incoming transfer ended without delivery; nothing of it is kept. `cancelled` when the sender cancelled. */
+  'receive-failed': { from: string; taskId: string; kind: TransferKind; code: FerryErrorCode }
+  /** Something went wrong that belongs to no task, e.g. a malformed frame from a peer. */
+  error: { code: FerryErrorCode; message: string; peer?: string }
+}
+
+export type { SignalData }
