@@ -8,20 +8,18 @@ import {
   type Frame,
   IDLE_TIMEOUT_MS,
   MAX_CMD_BYTES,
-  type StartFrame,
   USER_ID_PATTERN,
-  utf8Decode,
   utf8Encode,
 } from '@ferry/protocol'
 import { browserPlatform } from './browser-platform.js'
 import { bufferSource } from './buffer-source.js'
 import { createEmitter, type Emitter } from './emitter.js'
-import { IncomingTransfer, memorySink, type TransferSink } from './incoming-transfer.js'
 import { LinkManager } from './link-manager.js'
 import { OutgoingTransfer } from './outgoing-transfer.js'
 import type { PeerLink } from './peer-link.js'
+import { Receiver } from './receiver.js'
 import { loginError, openSignaling, request, type SignalingSocket } from './signaling-client.js'
-import { TaskTable, type OutgoingTask } from './task-table.js'
+import { type OutgoingTask, TaskTable } from './task-table.js'
 import type {
   CancelResult,
   ConnectionState,
@@ -30,20 +28,10 @@ import type {
   FileInput,
   FileOptions,
   Platform,
-  ReceivedFile,
   SendOptions,
   Task,
   TransferOptions,
 } from './types.js'
-
-/** Incoming transfers one peer may have open at once; more are refused with `too-many-tasks`. */
-const MAX_INCOMING_PER_PEER = 64
-
-interface Incoming {
-  peer: string
-  link: PeerLink
-  transfer: IncomingTransfer<Uint8Array> | IncomingTransfer<ReceivedFile>
-}
 
 /**
  * A Ferry user: logs in to the signaling server, then sends cmds, buffers and files straight to other
@@ -54,7 +42,7 @@ export class FerryClient {
   private readonly emitter: Emitter<FerryEvents> = createEmitter<FerryEvents>()
   private readonly platform: Platform
   private readonly tasks = new TaskTable()
-  private readonly incoming = new Map<string, Incoming>()
+  private readonly receiver: Receiver
   private readonly onlineUsers = new Set<string>()
   private socket: SignalingSocket | undefined
   private links: LinkManager | undefined
@@ -63,6 +51,11 @@ export class FerryClient {
 
   constructor(private readonly options: FerryOptions) {
     this.platform = options.platform ?? browserPlatform()
+    this.receiver = new Receiver(this.emitter, this.platform, {
+      ...(options.maxBufferBytes !== undefined ? { maxBufferBytes: options.maxBufferBytes } : {}),
+      ...(options.maxFileBytes !== undefined ? { maxFileBytes: options.maxFileBytes } : {}),
+      idleTimeoutMs: options.idleTimeoutMs ?? IDLE_TIMEOUT_MS,
+    })
   }
 
   /** The user id the server logged us in as; undefined before `connect()` resolves. */
@@ -204,10 +197,7 @@ export class FerryClient {
 
   /** Refuses an incoming buffer or file transfer that has started; the sender's task ends `cancelled`. */
   cancelReceive(from: string, taskId: string): CancelResult {
-    const entry = this.incoming.get(incomingKey(from, Number(taskId)))
-    if (!entry) return 'unknown-task'
-    entry.transfer.cancel()
-    return 'ok'
+    return this.receiver.cancel(from, taskId)
   }
 
   private get idleTimeoutMs(): number {
@@ -287,9 +277,7 @@ export class FerryClient {
       if (entry.transfer) entry.transfer.onLinkClosed(code, message)
       else this.tasks.settle(entry, new FerryError(code, message))
     }
-    for (const entry of [...this.incoming.values()]) {
-      if (entry.link === link) entry.transfer.onLinkClosed(code, message)
-    }
+    this.receiver.onLinkClosed(link, code, message)
     this.emitter.emit('link', { peer: link.peer, state: 'closed', transport: 'direct', code })
   }
 
@@ -302,35 +290,37 @@ export class FerryClient {
     const frame = decoded.frame
     switch (frame.type) {
       case 'cmd':
-        return this.onCmd(link, frame)
+        this.receiver.onCmd(link, frame)
+        break
       case 'start':
-        return this.onStart(link, frame)
+        this.receiver.onStart(link, frame)
+        break
       case 'chunk':
-        this.incoming.get(incomingKey(link.peer, frame.taskId))?.transfer.onChunk(frame.offset, frame.data)
-        return
-      case 'end': {
-        const entry = this.incoming.get(incomingKey(link.peer, frame.taskId))
-        if (entry) entry.transfer.onEnd(frame.sha256)
-        else replyError(link, frame, 'receiver', 'unknown-task', 'no such incoming transfer')
-        return
-      }
+        this.receiver.onChunk(link, frame.taskId, frame.offset, frame.data)
+        break
+      case 'end':
+        this.receiver.onEnd(link, frame.taskId, frame.sha256)
+        break
       case 'ack':
       case 'end-ack':
-        return this.onReceiverFrame(link, frame)
+        this.onReceiverFrame(link, frame)
+        break
       case 'cancel':
       case 'error': {
         const code = frame.type === 'cancel' ? 'cancelled' : frame.code
         const message = frame.type === 'cancel' ? `cancelled by the ${frame.origin}` : frame.message
-        if (frame.origin === 'receiver') {
-          const entry = this.tasks.findOnLink(link, frame.taskId)
-          if (entry?.transfer) entry.transfer.onPeerEnd(code, message)
-          else if (entry) this.tasks.settle(entry, new FerryError(code, message))
-        } else {
-          this.incoming.get(incomingKey(link.peer, frame.taskId))?.transfer.onPeerEnd(code, message)
-        }
-        return
+        if (frame.origin === 'sender') this.receiver.onSenderEnd(link, frame.taskId, code, message)
+        else this.onReceiverEnd(link, frame.taskId, code, message)
+        break
       }
     }
+  }
+
+  /** The receiver of one of our tasks cancelled it or reported an error. */
+  private onReceiverEnd(link: PeerLink, wireId: number, code: FerryErrorCode, message: string): void {
+    const entry = this.tasks.findOnLink(link, wireId)
+    if (entry?.transfer) entry.transfer.onPeerEnd(code, message)
+    else if (entry) this.tasks.settle(entry, new FerryError(code, message))
   }
 
   private onReceiverFrame(link: PeerLink, frame: Frame & { type: 'ack' | 'end-ack' }): void {
@@ -341,78 +331,6 @@ export class FerryClient {
     else this.tasks.settle(entry)
   }
 
-  private onCmd(link: PeerLink, frame: Frame & { type: 'cmd' }): void {
-    const data = frame.text ? utf8Decode(frame.payload) : new Uint8Array(frame.payload)
-    if (data === undefined) {
-      replyError(link, frame, 'receiver', 'protocol-error', 'cmd text is not UTF-8')
-      return
-    }
-    link.queue.sendControl(encodeFrame({ type: 'end-ack', taskId: frame.taskId }))
-    this.emitter.emit('cmd', { from: link.peer, taskId: String(frame.taskId), data })
-  }
-
-  private onStart(link: PeerLink, start: StartFrame): void {
-    const from = link.peer
-    const key = incomingKey(from, start.taskId)
-    const refusal = this.refuseStart(from, key, start)
-    if (refusal) {
-      replyError(link, start, 'receiver', refusal.code, refusal.message)
-      return
-    }
-    const taskId = String(start.taskId)
-    const { kind, size, name, mime } = start
-    const common = {
-      start,
-      link,
-      hasher: this.platform.createHasher(),
-      idleTimeoutMs: this.idleTimeoutMs,
-      onProgress: (received: number, total: number) =>
-        this.emitter.emit('receive-progress', { from, taskId, kind, received, total }),
-    }
-    const ended = (error: FerryError) => {
-      this.incoming.delete(key)
-      this.emitter.emit('receive-failed', { from, taskId, kind, code: error.code })
-    }
-    const transfer =
-      kind === 'buffer'
-        ? new IncomingTransfer<Uint8Array>({
-            ...common,
-            sink: Promise.resolve(memorySink(size)),
-            onEnd: (outcome) => {
-              if ('error' in outcome) return ended(outcome.error)
-              this.incoming.delete(key)
-              this.emitter.emit('buffer', { from, taskId, data: outcome.result, sha256: outcome.sha256 })
-            },
-          })
-        : new IncomingTransfer<ReceivedFile>({
-            ...common,
-            sink: this.platform.createFileSink({ from, taskId, name, size, mime }) as Promise<
-              TransferSink<ReceivedFile>
-            >,
-            onEnd: (outcome) => {
-              if ('error' in outcome) return ended(outcome.error)
-              this.incoming.delete(key)
-              this.emitter.emit('file', { from, taskId, file: outcome.result })
-            },
-          })
-    this.incoming.set(key, { peer: from, link, transfer })
-    this.emitter.emit('receive-start', { from, taskId, kind, name, size, mime })
-  }
-
-  private refuseStart(from: string, key: string, start: StartFrame): FerryError | undefined {
-    if (this.incoming.has(key)) return new FerryError('protocol-error', 'a transfer with this id is running')
-    let fromPeer = 0
-    for (const entry of this.incoming.values()) if (entry.peer === from) fromPeer++
-    if (fromPeer >= MAX_INCOMING_PER_PEER) return new FerryError('too-many-tasks', 'too many incoming transfers')
-    if (start.kind === 'buffer') {
-      const max = this.options.maxBufferBytes ?? DEFAULT_MAX_BUFFER_BYTES
-      if (start.size > max) return new FerryError('buffer-too-large', `${start.size} bytes, limit ${max}`)
-    } else if (this.options.maxFileBytes !== undefined && start.size > this.options.maxFileBytes) {
-      return new FerryError('file-too-large', `${start.size} bytes, limit ${this.options.maxFileBytes}`)
-    }
-    return undefined
-  }
-
   private shutdown(code: FerryErrorCode, message: string): void {
     if (this.connection === 'closed') return
     this.setState('closed', code)
@@ -421,26 +339,12 @@ export class FerryClient {
       else this.tasks.settle(entry, new FerryError(code, message))
     }
     this.links?.closeAll(code, message)
-    for (const entry of [...this.incoming.values()]) entry.transfer.onLinkClosed(code, message)
+    this.receiver.closeAll(code, message)
     this.socket?.disconnect()
   }
 }
 
 type OutgoingTransferSource = ConstructorParameters<typeof OutgoingTransfer>[0]['source']
-
-function incomingKey(peer: string, wireId: number): string {
-  return `${peer}\n${wireId}`
-}
-
-function replyError(
-  link: PeerLink,
-  frame: { taskId: number },
-  origin: 'sender' | 'receiver',
-  code: FerryErrorCode,
-  message: string,
-): void {
-  link.queue.sendControl(encodeFrame({ type: 'error', taskId: frame.taskId, origin, code, message }))
-}
 
 function cmdTooLarge(bytes: number): FerryError {
   return new FerryError('cmd-too-large', `${bytes} bytes, limit ${MAX_CMD_BYTES}`)

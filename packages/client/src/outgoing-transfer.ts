@@ -47,7 +47,14 @@ export class OutgoingTransfer implements FrameSource {
     this.idle = new IdleTimer(o.idleTimeoutMs, () => this.fail('idle-timeout', 'no ack from the receiver'))
     const { source } = o
     o.link.queue.sendControl(
-      encodeFrame({ type: 'start', taskId: o.wireId, kind: o.kind, size: this.size, name: source.name, mime: source.mime }),
+      encodeFrame({
+        type: 'start',
+        taskId: o.wireId,
+        kind: o.kind,
+        size: this.size,
+        name: source.name,
+        mime: source.mime,
+      }),
     )
     o.link.queue.addSource(this)
     this.fill()
@@ -113,7 +120,9 @@ export class OutgoingTransfer implements FrameSource {
 
   private fail(code: FerryErrorCode, message: string): void {
     if (this.finished) return
-    this.o.link.queue.sendControl(encodeFrame({ type: 'error', taskId: this.o.wireId, origin: 'sender', code, message }))
+    this.o.link.queue.sendControl(
+      encodeFrame({ type: 'error', taskId: this.o.wireId, origin: 'sender', code, message }),
+    )
     this.end(new FerryError(code, message))
   }
 

@@ -16,7 +16,11 @@ type RequestEvent = keyof ClientToServerEvents
 type RequestMessage<E extends RequestEvent> = Parameters<ClientToServerEvents[E]>[0]
 
 /** Sends a request and resolves with the server's Ack; a missing answer becomes a `server-unreachable` Ack. */
-export function request<E extends RequestEvent>(socket: SignalingSocket, event: E, msg: RequestMessage<E>): Promise<Ack> {
+export function request<E extends RequestEvent>(
+  socket: SignalingSocket,
+  event: E,
+  msg: RequestMessage<E>,
+): Promise<Ack> {
   return new Promise((resolve) => {
     const emit = socket.timeout(REQUEST_TIMEOUT_MS).emit as (
       event: E,

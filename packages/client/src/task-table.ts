@@ -1,4 +1,4 @@
-import { FerryError } from '@ferry/protocol'
+import type { FerryError } from '@ferry/protocol'
 import type { OutgoingTransfer } from './outgoing-transfer.js'
 import type { PeerLink } from './peer-link.js'
 import type { Task, TaskKind, TaskResult } from './types.js'

@@ -1,2 +1,2 @@
-export { nodePlatform, type NodePlatformOptions } from './node-platform.js'
 export { safeFileName } from './file-names.js'
+export { type NodePlatformOptions, nodePlatform } from './node-platform.js'

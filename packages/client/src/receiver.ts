@@ -1,0 +1,153 @@
+import {
+  type CmdFrame,
+  DEFAULT_MAX_BUFFER_BYTES,
+  encodeFrame,
+  FerryError,
+  type FerryErrorCode,
+  type StartFrame,
+  utf8Decode,
+} from '@ferry/protocol'
+import type { Emitter } from './emitter.js'
+import { IncomingTransfer, memorySink, type TransferSink } from './incoming-transfer.js'
+import type { PeerLink } from './peer-link.js'
+import type { CancelResult, FerryEvents, FerryOptions, Platform, ReceivedFile } from './types.js'
+
+/** Incoming transfers one peer may have open at once; more are refused with `too-many-tasks`. */
+const MAX_INCOMING_PER_PEER = 64
+
+interface Incoming {
+  peer: string
+  link: PeerLink
+  transfer: IncomingTransfer<Uint8Array> | IncomingTransfer<ReceivedFile>
+}
+
+/**
+ * The receiving half of a client: cmds, and the buffer and file transfers peers send to it, keyed
+ * by (peer, task id). Refuses what is over its limits before anything is stored.
+ */
+export class Receiver {
+  private readonly incoming = new Map<string, Incoming>()
+
+  constructor(
+    private readonly emitter: Emitter<FerryEvents>,
+    private readonly platform: Platform,
+    private readonly options: Pick<FerryOptions, 'maxBufferBytes' | 'maxFileBytes'> & { idleTimeoutMs: number },
+  ) {}
+
+  onCmd(link: PeerLink, frame: CmdFrame): void {
+    const data = frame.text ? utf8Decode(frame.payload) : new Uint8Array(frame.payload)
+    if (data === undefined) {
+      replyError(link, frame.taskId, 'protocol-error', 'cmd text is not UTF-8')
+      return
+    }
+    link.queue.sendControl(encodeFrame({ type: 'end-ack', taskId: frame.taskId }))
+    this.emitter.emit('cmd', { from: link.peer, taskId: String(frame.taskId), data })
+  }
+
+  onStart(link: PeerLink, start: StartFrame): void {
+    const from = link.peer
+    const key = incomingKey(from, start.taskId)
+    const refusal = this.refuse(key, from, start)
+    if (refusal) {
+      replyError(link, start.taskId, refusal.code, refusal.message)
+      return
+    }
+    const taskId = String(start.taskId)
+    const { kind, size, name, mime } = start
+    const common = {
+      start,
+      link,
+      hasher: this.platform.createHasher(),
+      idleTimeoutMs: this.options.idleTimeoutMs,
+      onProgress: (received: number, total: number) =>
+        this.emitter.emit('receive-progress', { from, taskId, kind, received, total }),
+    }
+    const failed = (error: FerryError) => {
+      this.incoming.delete(key)
+      this.emitter.emit('receive-failed', { from, taskId, kind, code: error.code })
+    }
+    const transfer =
+      kind === 'buffer'
+        ? new IncomingTransfer<Uint8Array>({
+            ...common,
+            sink: Promise.resolve(memorySink(size)),
+            onEnd: (outcome) => {
+              if ('error' in outcome) return failed(outcome.error)
+              this.incoming.delete(key)
+              this.emitter.emit('buffer', { from, taskId, data: outcome.result, sha256: outcome.sha256 })
+            },
+          })
+        : new IncomingTransfer<ReceivedFile>({
+            ...common,
+            sink: this.platform.createFileSink({ from, taskId, name, size, mime }) as Promise<
+              TransferSink<ReceivedFile>
+            >,
+            onEnd: (outcome) => {
+              if ('error' in outcome) return failed(outcome.error)
+              this.incoming.delete(key)
+              this.emitter.emit('file', { from, taskId, file: outcome.result })
+            },
+          })
+    this.incoming.set(key, { peer: from, link, transfer })
+    this.emitter.emit('receive-start', { from, taskId, kind, name, size, mime })
+  }
+
+  onChunk(link: PeerLink, taskId: number, offset: number, data: Uint8Array): void {
+    this.find(link, taskId)?.transfer.onChunk(offset, data)
+  }
+
+  onEnd(link: PeerLink, taskId: number, sha256: Uint8Array): void {
+    const entry = this.find(link, taskId)
+    if (entry) entry.transfer.onEnd(sha256)
+    else replyError(link, taskId, 'unknown-task', 'no such incoming transfer')
+  }
+
+  /** The sender cancelled or failed the transfer. */
+  onSenderEnd(link: PeerLink, taskId: number, code: FerryErrorCode, message: string): void {
+    this.find(link, taskId)?.transfer.onPeerEnd(code, message)
+  }
+
+  cancel(from: string, taskId: string): CancelResult {
+    const entry = this.incoming.get(incomingKey(from, Number(taskId)))
+    if (!entry) return 'unknown-task'
+    entry.transfer.cancel()
+    return 'ok'
+  }
+
+  onLinkClosed(link: PeerLink, code: FerryErrorCode, message: string): void {
+    for (const entry of [...this.incoming.values()]) {
+      if (entry.link === link) entry.transfer.onLinkClosed(code, message)
+    }
+  }
+
+  closeAll(code: FerryErrorCode, message: string): void {
+    for (const entry of [...this.incoming.values()]) entry.transfer.onLinkClosed(code, message)
+  }
+
+  private find(link: PeerLink, taskId: number): Incoming | undefined {
+    const entry = this.incoming.get(incomingKey(link.peer, taskId))
+    return entry?.link === link ? entry : undefined
+  }
+
+  private refuse(key: string, from: string, start: StartFrame): FerryError | undefined {
+    if (this.incoming.has(key)) return new FerryError('protocol-error', 'a transfer with this id is running')
+    let fromPeer = 0
+    for (const entry of this.incoming.values()) if (entry.peer === from) fromPeer++
+    if (fromPeer >= MAX_INCOMING_PER_PEER) return new FerryError('too-many-tasks', 'too many incoming transfers')
+    if (start.kind === 'buffer') {
+      const max = this.options.maxBufferBytes ?? DEFAULT_MAX_BUFFER_BYTES
+      if (start.size > max) return new FerryError('buffer-too-large', `${start.size} bytes, limit ${max}`)
+    } else if (this.options.maxFileBytes !== undefined && start.size > this.options.maxFileBytes) {
+      return new FerryError('file-too-large', `${start.size} bytes, limit ${this.options.maxFileBytes}`)
+    }
+    return undefined
+  }
+}
+
+function incomingKey(peer: string, taskId: number): string {
+  return `${peer}\n${taskId}`
+}
+
+function replyError(link: PeerLink, taskId: number, code: FerryErrorCode, message: string): void {
+  link.queue.sendControl(encodeFrame({ type: 'error', taskId, origin: 'receiver', code, message }))
+}

@@ -1,0 +1,68 @@
+import assert from 'node:assert/strict'
+import { randomBytes } from 'node:crypto'
+import { after, before, test } from 'node:test'
+import type { FerryClient } from '../src/index.js'
+import { collect, type Harness, harness, next, sha256 } from './helpers.js'
+
+let h: Harness
+let alice: FerryClient
+let bob: FerryClient
+
+before(async () => {
+  h = await harness()
+  alice = await h.client('alice')
+  bob = await h.client('bob', { maxBufferBytes: 16 * 1024 * 1024 })
+})
+after(() => h.close())
+
+test('a 5 MiB buffer arrives whole with the same SHA-256, progress climbing to the total', async () => {
+  const bytes = randomBytes(5 * 1024 * 1024)
+  const progress = collect(alice, 'progress')
+  const started = next(bob, 'receive-start')
+  const received = next(bob, 'buffer')
+  const task = alice.sendBuffer('bob', bytes, { cookie: 'c1' })
+  const start = await started
+  assert.deepEqual(
+    { from: start.from, taskId: start.taskId, kind: start.kind, size: start.size },
+    { from: 'alice', taskId: task.id, kind: 'buffer', size: bytes.length },
+  )
+  const result = await task.done
+  const got = await received
+  assert.equal(got.from, 'alice')
+  assert.equal(sha256(got.data), sha256(bytes))
+  assert.equal(got.sha256, sha256(bytes))
+  assert.equal(result.error, undefined)
+  assert.equal(result.cookie, 'c1')
+  const mine = progress.filter((p) => p.taskId === task.id)
+  assert.ok(mine.length >= 5, `only ${mine.length} progress events`)
+  for (let i = 1; i < mine.length; i++) assert.ok(mine[i]!.sent > mine[i - 1]!.sent, 'progress is monotonic')
+  assert.deepEqual(mine.at(-1), {
+    taskId: task.id,
+    to: 'bob',
+    kind: 'buffer',
+    sent: bytes.length,
+    total: bytes.length,
+    cookie: 'c1',
+  })
+})
+
+test('an empty buffer and a one-byte buffer arrive', async () => {
+  const empty = next(bob, 'buffer')
+  await alice.sendBuffer('bob', new Uint8Array(0)).done
+  assert.equal((await empty).data.length, 0)
+  const one = next(bob, 'buffer')
+  await alice.sendBuffer('bob', new Uint8Array([42])).done
+  assert.deepEqual([...(await one).data], [42])
+})
+
+test("a buffer over the receiver's limit is refused with buffer-too-large, and the receiver gets nothing", async () => {
+  const deliveries = collect(bob, 'buffer')
+  const task = alice.sendBuffer('bob', new Uint8Array(17 * 1024 * 1024))
+  await assert.rejects(task.done, { code: 'buffer-too-large' })
+  assert.equal(deliveries.length, 0)
+})
+
+test("a buffer over the sender's own limit fails before anything is sent", async () => {
+  const task = bob.sendBuffer('alice', new Uint8Array(16 * 1024 * 1024 + 1))
+  await assert.rejects(task.done, { code: 'buffer-too-large' })
+})

@@ -1,0 +1,8 @@
+export type { AuthMiddleware, LoginResult } from './auth.js'
+export { loadConfig, type SignalingConfig, USAGE } from './config.js'
+export * from './constants.js'
+export type { Logger } from './logger.js'
+export { quietLogger } from './logger.js'
+export { createSignalingServer, type SignalingServer, type SignalingServerOptions } from './server.js'
+export { InMemorySessionStore, type SessionStore } from './session-store.js'
+export type { CorsOrigin, FerryServer, FerrySocket, SocketData } from './types.js'

@@ -1,0 +1,58 @@
+import type { Logger } from './logger.js'
+import { SESSIONS_ROOM, userRoom } from './rooms.js'
+import type { SessionStore } from './session-store.js'
+import type { FerryServer, FerrySocket } from './types.js'
+
+export interface SessionContext {
+  io: FerryServer
+  store: SessionStore
+  logger: Logger
+}
+
+const REPLACED_MESSAGE = 'another login for this user id replaced this session'
+
+/**
+ * A logged-in socket's life: claim the user id (replacing an older session of the same user, see
+ * `SessionStore`), join the user's room, get `session:ready` with everyone else online, and announce
+ * `presence:online` unless this login replaced a live session. On disconnect, announce
+ * `presence:offline` only if this socket still owned the id: a replaced socket leaving changes nothing.
+ *
+ * Resolves once the session is ready, or the socket left first. Never rejects.
+ */
+export async function startSession(socket: FerrySocket, { io, store, logger }: SessionContext): Promise<void> {
+  const { userId } = socket.data
+  const claimed = store.claim(userId, socket.id)
+
+  socket.on('disconnect', (reason) => {
+    // Release only after the claim landed, or a slow store could mark the user online after it left.
+    claimed
+      .then(() => store.release(userId, socket.id))
+      .then((wentOffline) => {
+        logger.info(`${userId} disconnected (${reason})${wentOffline ? '' : ', its session was replaced'}`)
+        if (wentOffline) io.to(SESSIONS_ROOM).except(userRoom(userId)).emit('presence:offline', { userId })
+      })
+      .catch((error: unknown) => logger.warn(`releasing ${userId} failed: ${String(error)}`))
+  })
+
+  try {
+    const previous = await claimed
+    if (previous !== undefined) {
+      logger.info(`${userId} logged in again, replacing the previous session`)
+      io.to(previous).emit('session:ended', { code: 'session-replaced', message: REPLACED_MESSAGE })
+      io.in(previous).disconnectSockets(true)
+    }
+    if (socket.disconnected) return
+    await socket.join(userRoom(userId))
+    const online = (await store.list()).filter((id) => id !== userId)
+    if (socket.disconnected) return
+    socket.emit('session:ready', { userId, online })
+    await socket.join(SESSIONS_ROOM)
+    if (previous === undefined) {
+      logger.info(`${userId} online`)
+      io.to(SESSIONS_ROOM).except(userRoom(userId)).emit('presence:online', { userId })
+    }
+  } catch (error) {
+    logger.warn(`starting the session of ${userId} failed: ${String(error)}`)
+    socket.disconnect(true)
+  }
+}

@@ -1,0 +1,18 @@
+import assert from 'node:assert/strict'
+import { test } from 'node:test'
+import { login, startServer } from './harness.js'
+
+test('dev mode logs a client in as its auth.userId and lists the others online', async (t) => {
+  const { connect } = await startServer(t)
+
+  const alice = connect({ userId: 'alice' })
+  assert.deepEqual(await login(alice), { userId: 'alice', online: [] })
+
+  const bob = connect({ userId: 'bob' })
+  assert.deepEqual(await login(bob), { userId: 'bob', online: ['alice'] })
+
+  const carol = connect({ userId: 'carol@example.com' })
+  const ready = await login(carol)
+  assert.equal(ready.userId, 'carol@example.com')
+  assert.deepEqual([...ready.online].sort(), ['alice', 'bob'])
+})
