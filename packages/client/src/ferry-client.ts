@@ -11,7 +11,7 @@ import {
   USER_ID_PATTERN,
   utf8Encode,
 } from '@ferry/protocol'
-import { browserPlatform } from './browser-platform.js'
+import { browserPlatform } from './browser/browser-platform.js'
 import { bufferSource } from './buffer-source.js'
 import { createEmitter, type Emitter } from './emitter.js'
 import { LinkManager } from './link-manager.js'

@@ -6,7 +6,7 @@ import {
   MIN_CHUNK_BYTES,
   type SignalData,
 } from '@ferry/protocol'
-import SimplePeer from 'simple-peer'
+import SimplePeer from '#simple-peer'
 import { SendQueue } from './send-queue.js'
 
 export type LinkState = 'connecting' | 'open' | 'closed'

@@ -15,8 +15,10 @@ export interface ReceivedFile {
   sha256: string
   /** Node platform: where the file was written. */
   path?: string
-  /** Browser platform: the content. */
+  /** Browser platform: the content (backed by IndexedDB records, not held in memory). */
   blob?: Blob
+  /** Browser platform with IndexedDB storage: the stored file's id, for `loadStoredFile` and `deleteStoredFile`. */
+  id?: string
 }
 
 /** A file opened for sending. Reads are positional; the engine reads each chunk once, in order. */

@@ -3,7 +3,7 @@ import { link, mkdir, open, stat, unlink } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { basename, extname, join } from 'node:path'
 import { FerryError } from '@ferry/protocol'
-import { blobSource } from '../blob-source.js'
+import { blobSource } from '../browser/blob-source.js'
 import type { FileSink, FileSource, IncomingFileInfo, Platform, ReceivedFile } from '../types.js'
 import { mimeFromName, safeFileName } from './file-names.js'
 

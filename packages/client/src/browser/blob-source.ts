@@ -1,4 +1,4 @@
-import type { FileSource } from './types.js'
+import type { FileSource } from '../types.js'
 
 const DEFAULT_MIME = 'application/octet-stream'
 
