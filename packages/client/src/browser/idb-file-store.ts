@@ -115,7 +115,7 @@ export async function loadStoredFile(id: string): Promise<ReceivedFile | undefin
       promisifyRequest(store.getAll(partRange(id))) as Promise<Blob[]>,
     ]),
   )
-  if (!meta || meta.state !== 'complete') return undefined
+  if (meta?.state !== 'complete') return undefined
   const blob = new Blob(parts, { type: meta.mime })
   return { id, name: meta.name, size: meta.size, mime: meta.mime, sha256: meta.sha256 ?? '', blob }
 }
