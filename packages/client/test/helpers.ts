@@ -88,7 +88,7 @@ export async function randomFile(dir: string, name: string, size: number): Promi
   for (let written = 0; written < size; written += block) {
     const chunk = randomBytes(Math.min(block, size - written))
     hash.update(chunk)
-    if (!out.write(chunk)) await new Promise((resolve) => out.once('drain', resolve))
+    if (!out.write(chunk)) await new Promise<void>((resolve) => out.once('drain', () => resolve()))
   }
   await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())))
   return { path, sha256: hash.digest('hex') }
