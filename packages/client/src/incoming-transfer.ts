@@ -22,7 +22,7 @@ export interface TransferSink<T> {
 export interface IncomingTransferOptions<T> {
   start: StartFrame
   link: PeerLink
-  hasher: Hasher
+  hasher: Promise<Hasher>
   sink: Promise<TransferSink<T>>
   idleTimeoutMs: number
   onProgress(received: number, total: number): void
@@ -40,6 +40,7 @@ export class IncomingTransfer<T> {
   readonly kind: TransferKind
   readonly size: number
   private sink: TransferSink<T> | undefined
+  private hasher: Hasher | undefined
   private chain: Promise<void>
   private expected = 0
   private stored = 0
@@ -54,8 +55,9 @@ export class IncomingTransfer<T> {
     this.size = o.start.size
     this.ackEvery = Math.max(1, Math.min(ACK_EVERY_BYTES, Math.ceil(this.size / 100)))
     this.idle = new IdleTimer(o.idleTimeoutMs, () => this.fail('idle-timeout', 'no data from the sender'))
-    this.chain = o.sink.then((sink) => {
+    this.chain = Promise.all([o.sink, o.hasher]).then(([sink, hasher]) => {
       this.sink = sink
+      this.hasher = hasher
       if (this.finished) void sink.abort().catch(() => {})
     })
     this.chain.catch((err: unknown) => this.failFromError(err, 'file-write-error'))
@@ -73,9 +75,10 @@ export class IncomingTransfer<T> {
     }
     this.expected += data.length
     this.idle.touch()
-    this.o.hasher.update(data)
+    // Hashing runs in the write chain, in order, once the (possibly asynchronous) hasher exists.
     this.chain = this.chain.then(async () => {
       if (this.finished) return
+      this.hasher!.update(data)
       await this.sink!.write(data)
       this.stored += data.length
       this.maybeAck()
@@ -89,16 +92,16 @@ export class IncomingTransfer<T> {
       this.fail('protocol-error', `end after ${this.expected} of ${this.size} bytes`)
       return
     }
-    const digest = this.o.hasher.digest()
-    const announced = this.o.start.sha256
-    if (!bytesEqual(digest, sha256) || (announced && !bytesEqual(digest, announced))) {
-      this.fail('integrity-mismatch', `sha-256 ${toHex(digest)} is not the sender's ${toHex(sha256)}`)
-      return
-    }
-    const hex = toHex(digest)
     this.chain
       .then(async () => {
         if (this.finished) return
+        const digest = this.hasher!.digest()
+        const announced = this.o.start.sha256
+        if (!bytesEqual(digest, sha256) || (announced && !bytesEqual(digest, announced))) {
+          this.fail('integrity-mismatch', `sha-256 ${toHex(digest)} is not the sender's ${toHex(sha256)}`)
+          return
+        }
+        const hex = toHex(digest)
         if (this.acked < this.size) this.sendAck(this.size)
         const result = await this.sink!.finish(hex)
         if (this.finished) return

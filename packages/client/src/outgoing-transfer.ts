@@ -20,7 +20,7 @@ export interface OutgoingTransferOptions {
   kind: TransferKind
   source: FileSource
   link: PeerLink
-  hasher: Hasher
+  hasher: Promise<Hasher>
   idleTimeoutMs: number
   onProgress(sent: number, total: number): void
   /** Called once, when the receiver confirmed (no error) or the transfer failed. */
@@ -41,6 +41,7 @@ export class OutgoingTransfer implements FrameSource {
   private endSent = false
   private finished = false
   private readonly idle: IdleTimer
+  private hasher: Hasher | undefined
 
   constructor(private readonly o: OutgoingTransferOptions) {
     this.size = o.source.size
@@ -57,7 +58,14 @@ export class OutgoingTransfer implements FrameSource {
       }),
     )
     o.link.queue.addSource(this)
-    this.fill()
+    o.hasher.then(
+      (hasher) => {
+        this.hasher = hasher
+        this.fill()
+        o.link.queue.wake()
+      },
+      (err: unknown) => this.fail('unknown', `no hasher: ${err instanceof Error ? err.message : String(err)}`),
+    )
   }
 
   get done(): boolean {
@@ -71,9 +79,9 @@ export class OutgoingTransfer implements FrameSource {
       this.fill()
       return frame
     }
-    if (this.readBytes === this.size && !this.endSent) {
+    if (this.readBytes === this.size && this.hasher && !this.endSent) {
       this.endSent = true
-      return encodeFrame({ type: 'end', taskId: this.o.wireId, sha256: this.o.hasher.digest() })
+      return encodeFrame({ type: 'end', taskId: this.o.wireId, sha256: this.hasher!.digest() })
     }
     return undefined
   }
@@ -137,7 +145,7 @@ export class OutgoingTransfer implements FrameSource {
   }
 
   private fill(): void {
-    if (this.reading || this.finished) return
+    if (this.reading || this.finished || !this.hasher) return
     if (this.readBytes >= this.size || this.ready.length >= READ_AHEAD_CHUNKS) return
     if (this.readBytes - this.acked >= WINDOW_BYTES) return
     const offset = this.readBytes
@@ -146,6 +154,7 @@ export class OutgoingTransfer implements FrameSource {
     writeChunkHeader(frame, this.o.wireId, offset)
     const data = frame.subarray(CHUNK_HEADER_BYTES)
     this.reading = true
+    const hasher = this.hasher
     this.o.source.readInto(data, offset).then(
       (read) => {
         this.reading = false
@@ -154,7 +163,7 @@ export class OutgoingTransfer implements FrameSource {
           this.fail('file-read-error', `read ${read} of ${length} bytes at ${offset}: the file changed while sending`)
           return
         }
-        this.o.hasher.update(data)
+        hasher.update(data)
         this.readBytes = offset + length
         this.ready.push(frame)
         this.o.link.queue.wake()

@@ -60,7 +60,8 @@ export interface Platform {
   wrtc?: unknown
   openFile(input: FileInput, name?: string, mime?: string): Promise<FileSource>
   createFileSink(info: IncomingFileInfo): Promise<FileSink>
-  createHasher(): Hasher
+  /** May be async: a WebAssembly hasher has to be instantiated first. */
+  createHasher(): Promise<Hasher>
 }
 
 export interface FerryOptions {

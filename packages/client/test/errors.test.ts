@@ -63,8 +63,8 @@ test('a corrupted transfer is rejected with integrity-mismatch and nothing is de
   const base = nodePlatform({ wrtc })
   const lying: Platform = {
     ...base,
-    createHasher() {
-      const real = base.createHasher()
+    async createHasher() {
+      const real = await base.createHasher()
       return { update: (d) => real.update(d), digest: () => real.digest().map((b) => b ^ 0xff) }
     },
   }

@@ -1,9 +1,9 @@
 import { FerryError } from '@ferry/protocol'
-import { sha256 } from '@noble/hashes/sha2.js'
 import type { FileSink, IncomingFileInfo, Platform, ReceivedFile } from '../types.js'
 import { blobSource } from './blob-source.js'
 import { idbFileSink, sweepPartials } from './idb-file-store.js'
 import { holdPageLock, liveLockNames } from './page-lock.js'
+import { createWasmHasher } from './wasm-hasher.js'
 
 export interface BrowserPlatformOptions {
   /**
@@ -15,7 +15,7 @@ export interface BrowserPlatformOptions {
 
 /**
  * The default platform: the global WebRTC implementation, Blob/File sources, and received files
- * streamed into IndexedDB. SHA-256 is incremental (the Web Crypto API only hashes whole buffers).
+ * streamed into IndexedDB. SHA-256 is incremental, in WebAssembly.
  * Creating it sweeps partial files left behind by pages that closed mid-transfer.
  */
 export function browserPlatform(options: BrowserPlatformOptions = {}): Platform {
@@ -35,15 +35,7 @@ export function browserPlatform(options: BrowserPlatformOptions = {}): Platform 
     async createFileSink(info) {
       return owner ? idbFileSink(info, await owner) : memorySink(info)
     },
-    createHasher() {
-      const hash = sha256.create()
-      return {
-        update: (data) => {
-          hash.update(data)
-        },
-        digest: () => hash.digest(),
-      }
-    },
+    createHasher: createWasmHasher,
   }
 }
 

@@ -27,7 +27,7 @@ export function nodePlatform(options: NodePlatformOptions): Platform {
       return openPath(input, name, mime)
     },
     createFileSink: (info) => fileSink(downloadDir, info),
-    createHasher() {
+    async createHasher() {
       const hash = createHash('sha256')
       return {
         update: (data) => {
