@@ -5,6 +5,7 @@ import { createAuthMiddleware } from './auth.js'
 import { DEFAULT_HOST, MAX_HTTP_BUFFER_BYTES } from './constants.js'
 import { createHealthHandler } from './health.js'
 import { type Logger, quietLogger } from './logger.js'
+import { registerRelay } from './relay.js'
 import { registerRouting } from './routing.js'
 import { startSession } from './session.js'
 import { InMemorySessionStore, type SessionStore } from './session-store.js'
@@ -51,6 +52,7 @@ export async function createSignalingServer(options: SignalingServerOptions): Pr
   io.use(auth)
   io.on('connection', (socket) => {
     registerRouting(socket, { io, store, logger })
+    registerRelay(socket, { io, store, logger })
     void startSession(socket, { io, store, logger })
   })
 

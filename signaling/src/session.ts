@@ -45,7 +45,7 @@ export async function startSession(socket: FerrySocket, { io, store, logger }: S
     await socket.join(userRoom(userId))
     const online = (await store.list()).filter((id) => id !== userId)
     if (socket.disconnected) return
-    socket.emit('session:ready', { userId, online })
+    socket.emit('session:ready', { userId, online, iceServers: [], relay: true })
     await socket.join(SESSIONS_ROOM)
     if (previous === undefined) {
       logger.info(`${userId} online`)

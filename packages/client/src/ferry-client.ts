@@ -1,11 +1,13 @@
 import {
   CONNECT_TIMEOUT_MS,
   DEFAULT_MAX_BUFFER_BYTES,
+  DIRECT_CONNECT_TIMEOUT_MS,
   decodeFrame,
   encodeFrame,
   FerryError,
   type FerryErrorCode,
   type Frame,
+  type IceServer,
   IDLE_TIMEOUT_MS,
   MAX_CMD_BYTES,
   USER_ID_PATTERN,
@@ -18,6 +20,7 @@ import { LinkManager } from './link-manager.js'
 import { OutgoingTransfer } from './outgoing-transfer.js'
 import type { PeerLink } from './peer-link.js'
 import { Receiver } from './receiver.js'
+import { relayChannel } from './relay-transport.js'
 import { loginError, openSignaling, request, type SignalingSocket } from './signaling-client.js'
 import { type OutgoingTask, TaskTable } from './task-table.js'
 import type {
@@ -48,6 +51,8 @@ export class FerryClient {
   private links: LinkManager | undefined
   private me: string | undefined
   private connection: ConnectionState = 'disconnected'
+  private serverIceServers: IceServer[] = []
+  private serverRelays = true
 
   constructor(private readonly options: FerryOptions) {
     this.platform = options.platform ?? browserPlatform()
@@ -100,7 +105,9 @@ export class FerryClient {
         this.setState('disconnected')
         reject(loginError(err))
       })
-      socket.on('session:ready', ({ userId, online }) => {
+      socket.on('session:ready', ({ userId, online, iceServers, relay }) => {
+        this.serverIceServers = Array.isArray(iceServers) ? iceServers : []
+        this.serverRelays = relay !== false
         if (!this.links) this.links = this.createLinks(userId)
         this.me = userId
         this.onlineUsers.clear()
@@ -126,6 +133,8 @@ export class FerryClient {
       })
       socket.on('link:request', ({ from }) => this.links?.onRequest(from))
       socket.on('link:signal', ({ from, link, data }) => this.links?.onSignal(from, link, data))
+      socket.on('relay:frame', ({ from }, frame) => this.links?.onRelayFrame(from, asBytes(frame)))
+      socket.on('relay:refused', ({ to, code, message }) => this.links?.close(to, code, message))
     })
   }
 
@@ -146,7 +155,9 @@ export class FerryClient {
     entry.stop = startTimer(this.idleTimeoutMs, () =>
       this.tasks.settle(entry, new FerryError('idle-timeout', 'the receiver did not confirm the cmd')),
     )
-    link.queue.sendControl(encodeFrame({ type: 'cmd', taskId: entry.wireId, text, payload }))
+    link.queue.sendControl(encodeFrame({ type: 'cmd', taskId: entry.wireId, text, payload }), () => {
+      entry.sentGeneration = link.generation
+    })
     return entry.task
   }
 
@@ -259,17 +270,43 @@ export class FerryClient {
 
   private createLinks(self: string): LinkManager {
     const socket = this.socket!
+    const requested = this.options.transport ?? 'auto'
+    // A server that does not relay leaves `auto` with the direct path only.
+    const mode = requested === 'auto' && !this.serverRelays ? 'direct' : requested
     return new LinkManager({
       self,
+      mode,
       wrtc: this.platform.wrtc,
-      ...(this.options.iceServers ? { iceServers: this.options.iceServers } : {}),
-      connectTimeoutMs: this.options.connectTimeoutMs ?? CONNECT_TIMEOUT_MS,
+      rtcConfig: () => ({
+        iceServers: [...(this.options.iceServers ?? []), ...this.serverIceServers],
+        iceTransportPolicy: this.options.iceTransportPolicy ?? 'all',
+      }),
+      directTimeoutMs:
+        this.options.connectTimeoutMs ?? (mode === 'auto' ? DIRECT_CONNECT_TIMEOUT_MS : CONNECT_TIMEOUT_MS),
       requestLink: (to) => request(socket, 'link:request', { to }),
       sendSignal: (to, link, data) => request(socket, 'link:signal', { to, link, data }),
-      onOpen: (link) => this.emitter.emit('link', { peer: link.peer, state: 'open', transport: 'direct' }),
-      onFrame: (link, bytes) => this.onFrame(link, bytes),
-      onClose: (link, code, message) => this.onLinkClosed(link, code, message),
+      relayChannel: (peer) => relayChannel(socket, peer),
+      handlers: {
+        open: (link) => this.emitter.emit('link', { peer: link.peer, state: 'open', transport: link.transport! }),
+        frame: (link, bytes) => this.onFrame(link, bytes),
+        switched: (link) => this.onLinkSwitched(link),
+        close: (link, code, message) => this.onLinkClosed(link, code, message),
+      },
     })
+  }
+
+  /**
+   * The link's transport was replaced mid-session. Transfers stop and agree with the peer where to go
+   * on (resume frames); a cmd that was on the lost transport may or may not have arrived: it fails.
+   */
+  private onLinkSwitched(link: PeerLink): void {
+    for (const entry of this.tasks.onLink(link)) {
+      if (entry.transfer) entry.transfer.suspend()
+      else if (entry.sentGeneration !== undefined && entry.sentGeneration < link.generation) {
+        this.tasks.settle(entry, new FerryError('peer-gone', 'the link was lost with the cmd on it'))
+      }
+    }
+    this.receiver.onLinkSwitched(link)
   }
 
   private onLinkClosed(link: PeerLink, code: FerryErrorCode, message: string): void {
@@ -278,7 +315,9 @@ export class FerryClient {
       else this.tasks.settle(entry, new FerryError(code, message))
     }
     this.receiver.onLinkClosed(link, code, message)
-    this.emitter.emit('link', { peer: link.peer, state: 'closed', transport: 'direct', code })
+    const event: FerryEvents['link'] = { peer: link.peer, state: 'closed', code }
+    if (link.transport) event.transport = link.transport
+    this.emitter.emit('link', event)
   }
 
   private onFrame(link: PeerLink, bytes: Uint8Array): void {
@@ -313,6 +352,10 @@ export class FerryClient {
         else this.onReceiverEnd(link, frame.taskId, code, message)
         break
       }
+      case 'resume':
+        if (frame.origin === 'sender') this.receiver.onResumeRequest(link, frame.taskId)
+        else this.tasks.findOnLink(link, frame.taskId)?.transfer?.onResume(frame.offset)
+        break
     }
   }
 
@@ -353,6 +396,11 @@ function cmdTooLarge(bytes: number): FerryError {
 function asFerryError(err: unknown, fallback: FerryErrorCode): FerryError {
   if (err instanceof FerryError) return err
   return new FerryError(fallback, err instanceof Error ? err.message : String(err))
+}
+
+/** Relayed frames arrive as a Buffer in Node and an ArrayBuffer in browsers. */
+function asBytes(frame: Uint8Array | ArrayBuffer): Uint8Array {
+  return frame instanceof Uint8Array ? frame : new Uint8Array(frame)
 }
 
 function startTimer(ms: number, fire: () => void): () => void {

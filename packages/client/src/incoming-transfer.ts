@@ -67,6 +67,15 @@ export class IncomingTransfer<T> {
     return this.finished
   }
 
+  get taskId(): number {
+    return this.o.start.taskId
+  }
+
+  /** Every byte before this has arrived (and is hashed or queued for storage): where a resumed sender goes on. */
+  get received(): number {
+    return this.expected
+  }
+
   onChunk(offset: number, data: Uint8Array): void {
     if (this.finished) return
     if (offset !== this.expected || offset + data.length > this.size) {

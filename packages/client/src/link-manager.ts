@@ -1,23 +1,25 @@
 import type { Ack, FerryErrorCode, SignalData } from '@ferry/protocol'
-import { PeerLink } from './peer-link.js'
+import { PeerLink, type PeerLinkHandlers } from './peer-link.js'
+import type { FrameChannel } from './send-queue.js'
+import type { TransportMode } from './types.js'
 
 export interface LinkManagerOptions {
   self: string
+  mode: TransportMode
   wrtc?: unknown
-  iceServers?: RTCIceServer[]
-  connectTimeoutMs: number
+  rtcConfig(): RTCConfiguration
+  directTimeoutMs: number
   requestLink(to: string): Promise<Ack>
   sendSignal(to: string, link: string, data: SignalData): Promise<Ack>
-  onOpen(link: PeerLink): void
-  onFrame(link: PeerLink, bytes: Uint8Array): void
-  onClose(link: PeerLink, code: FerryErrorCode, message: string): void
+  relayChannel(peer: string): FrameChannel
+  handlers: Omit<PeerLinkHandlers, 'signal'>
 }
 
 /**
- * One link per remote user, opened on first use and reused. Glare cannot happen: of two users, the
- * one with the smaller id always initiates; the other asks it to (`link:request`) and waits for the
- * offer. Each peer connection has an id chosen by its initiator, so signals for an older connection
- * never reach a newer one.
+ * One link per remote user, opened on first use and reused. Glare cannot happen on the direct path:
+ * of two users, the one with the smaller id always initiates; the other asks it to (`link:request`)
+ * and waits for the offer. Each peer connection has an id chosen by its initiator, so signals for an
+ * older connection never reach a newer one. Frames relayed by the server go to the same links.
  */
 export class LinkManager {
   private readonly links = new Map<string, PeerLink>()
@@ -29,8 +31,8 @@ export class LinkManager {
     const current = this.links.get(peer)
     if (current && current.state !== 'closed') return current
     const initiator = this.o.self < peer
-    const link = this.create(peer, initiator ? randomLinkId() : undefined, initiator)
-    if (!initiator) {
+    const link = this.create(peer, initiator ? randomLinkId() : undefined, initiator, false)
+    if (!initiator && this.o.mode !== 'relay') {
       void this.o.requestLink(peer).then((ack) => {
         if (!ack.ok) link.close(ack.code, ack.message)
       })
@@ -38,16 +40,17 @@ export class LinkManager {
     return link
   }
 
-  /** The peer asks us to initiate (it has no working link to us). */
+  /** The peer asks us to initiate a direct connection (it has no working link to us). */
   onRequest(from: string): void {
-    if (this.o.self >= from) return
+    if (this.o.self >= from || this.o.mode === 'relay') return
     const current = this.links.get(from)
-    if (current?.state === 'connecting') return
+    if (current?.state === 'connecting' || current?.transport === 'relay') return
     current?.close('peer-gone', 'the peer opened a new connection')
     this.get(from)
   }
 
   onSignal(from: string, linkId: string, data: SignalData): void {
+    if (this.o.mode === 'relay') return
     const current = this.links.get(from)
     const live = current && current.state !== 'closed' ? current : undefined
     if (live && live.linkId === linkId) {
@@ -61,8 +64,17 @@ export class LinkManager {
       live.signal(data)
       return
     }
+    if (live?.transport === 'relay') return
     live?.close('peer-gone', 'the peer opened a new connection')
-    this.create(from, linkId, false).signal(data)
+    this.create(from, linkId, false, false).signal(data)
+  }
+
+  /** A frame relayed by the server from `from`. */
+  onRelayFrame(from: string, bytes: Uint8Array): void {
+    if (this.o.mode === 'direct') return
+    const current = this.links.get(from)
+    const link = current && current.state !== 'closed' ? current : this.create(from, undefined, false, true)
+    link.onRelayFrame(bytes)
   }
 
   /** Closes the link to `peer`, if any. */
@@ -74,26 +86,29 @@ export class LinkManager {
     for (const link of [...this.links.values()]) link.close(code, message)
   }
 
-  private create(peer: string, linkId: string | undefined, initiator: boolean): PeerLink {
+  private create(peer: string, linkId: string | undefined, initiator: boolean, startOnRelay: boolean): PeerLink {
+    const { handlers } = this.o
     const link: PeerLink = new PeerLink({
       peer,
       linkId,
       initiator,
+      mode: this.o.mode,
+      startOnRelay,
       wrtc: this.o.wrtc,
-      ...(this.o.iceServers ? { iceServers: this.o.iceServers } : {}),
-      connectTimeoutMs: this.o.connectTimeoutMs,
+      rtcConfig: this.o.rtcConfig(),
+      directTimeoutMs: this.o.directTimeoutMs,
+      relayChannel: () => this.o.relayChannel(peer),
       handlers: {
-        signal: (data) => {
-          if (!link.linkId) return
-          void this.o.sendSignal(peer, link.linkId, data).then((ack) => {
-            if (!ack.ok) link.close(ack.code, ack.message)
+        ...handlers,
+        signal: (l, data) => {
+          if (!l.linkId) return
+          void this.o.sendSignal(peer, l.linkId, data).then((ack) => {
+            if (!ack.ok) l.close(ack.code, ack.message)
           })
         },
-        open: () => this.o.onOpen(link),
-        frame: (bytes) => this.o.onFrame(link, bytes),
-        close: (code, message) => {
-          if (this.links.get(peer) === link) this.links.delete(peer)
-          this.o.onClose(link, code, message)
+        close: (l, code, message) => {
+          if (this.links.get(peer) === l) this.links.delete(peer)
+          handlers.close(l, code, message)
         },
       },
     })

@@ -31,14 +31,22 @@ export interface OutgoingTransferOptions {
  * The sending side of a buffer or file transfer. Reads the source chunk by chunk, straight into frame
  * buffers, hashing as it reads; hands frames to the link's queue when asked; keeps at most
  * WINDOW_BYTES beyond the receiver's last ack; reports progress from acks; ends on the receiver's end-ack.
+ * When the link changes transport mid-transfer it stops, and goes on from where the receiver says.
  */
 export class OutgoingTransfer implements FrameSource {
   readonly size: number
-  private readonly ready: Uint8Array[] = []
+  private readonly startFrame: Uint8Array
+  private ready: Uint8Array[] = []
   private readBytes = 0
+  /** Bytes fed to the hasher: after a rewind, bytes below this are read again but not hashed again. */
+  private hashedBytes = 0
   private acked = 0
+  private reported = 0
+  /** Bumped by every rewind, so a read that was under way for the old position is dropped. */
+  private epoch = 0
   private reading = false
   private endSent = false
+  private suspended = false
   private finished = false
   private readonly idle: IdleTimer
   private hasher: Hasher | undefined
@@ -47,16 +55,15 @@ export class OutgoingTransfer implements FrameSource {
     this.size = o.source.size
     this.idle = new IdleTimer(o.idleTimeoutMs, () => this.fail('idle-timeout', 'no ack from the receiver'))
     const { source } = o
-    o.link.queue.sendControl(
-      encodeFrame({
-        type: 'start',
-        taskId: o.wireId,
-        kind: o.kind,
-        size: this.size,
-        name: source.name,
-        mime: source.mime,
-      }),
-    )
+    this.startFrame = encodeFrame({
+      type: 'start',
+      taskId: o.wireId,
+      kind: o.kind,
+      size: this.size,
+      name: source.name,
+      mime: source.mime,
+    })
+    o.link.queue.sendControl(this.startFrame)
     o.link.queue.addSource(this)
     o.hasher.then(
       (hasher) => {
@@ -73,7 +80,7 @@ export class OutgoingTransfer implements FrameSource {
   }
 
   nextFrame(): Uint8Array | undefined {
-    if (this.finished) return undefined
+    if (this.finished || this.suspended) return undefined
     const frame = this.ready.shift()
     if (frame) {
       this.fill()
@@ -81,7 +88,7 @@ export class OutgoingTransfer implements FrameSource {
     }
     if (this.readBytes === this.size && this.hasher && !this.endSent) {
       this.endSent = true
-      return encodeFrame({ type: 'end', taskId: this.o.wireId, sha256: this.hasher!.digest() })
+      return encodeFrame({ type: 'end', taskId: this.o.wireId, sha256: this.hasher.digest() })
     }
     return undefined
   }
@@ -93,25 +100,60 @@ export class OutgoingTransfer implements FrameSource {
       return
     }
     this.idle.touch()
-    if (received === this.acked) return
     this.acked = received
-    this.o.onProgress(received, this.size)
+    if (received > this.reported) {
+      this.reported = received
+      this.o.onProgress(received, this.size)
+    }
     this.fill()
   }
 
   onEndAck(): void {
     if (this.finished) return
-    if (!this.endSent) {
+    if (!this.endSent && !this.suspended) {
       this.fail('protocol-error', 'end-ack before end')
       return
     }
-    if (this.acked < this.size) this.o.onProgress(this.size, this.size)
+    if (this.reported < this.size) this.o.onProgress(this.size, this.size)
     this.end()
   }
 
   /** The receiver cancelled, or reported an error. */
   onPeerEnd(code: FerryErrorCode, message: string): void {
+    if (this.suspended && code === 'unknown-task') {
+      // The start frame was lost with the old transport: begin again on the new one.
+      this.o.link.queue.sendControl(this.startFrame)
+      this.acked = 0
+      this.rewind(0)
+      return
+    }
     this.end(new FerryError(code, message))
+  }
+
+  /**
+   * The link's transport was replaced: frames on the old one may be lost. Stop, and ask the receiver
+   * where to go on; `onResume` continues.
+   */
+  suspend(): void {
+    if (this.finished) return
+    this.suspended = true
+    this.epoch++
+    this.ready = []
+    this.reading = false
+    this.o.link.queue.sendControl(
+      encodeFrame({ type: 'resume', taskId: this.o.wireId, origin: 'sender', offset: this.acked }),
+    )
+  }
+
+  /** The receiver has every byte before `offset`: go on from there. */
+  onResume(offset: number): void {
+    if (this.finished || !this.suspended) return
+    if (offset < this.acked || offset > this.readBytes) {
+      this.fail('protocol-error', `resume at ${offset}, acked ${this.acked}, sent ${this.readBytes}`)
+      return
+    }
+    this.idle.touch()
+    this.rewind(offset)
   }
 
   /** Cancels from this side: tells the receiver, which drops what it has. */
@@ -126,6 +168,17 @@ export class OutgoingTransfer implements FrameSource {
     this.end(new FerryError(code, message))
   }
 
+  private rewind(offset: number): void {
+    this.epoch++
+    this.ready = []
+    this.reading = false
+    this.readBytes = offset
+    this.endSent = false
+    this.suspended = false
+    this.fill()
+    this.o.link.queue.wake()
+  }
+
   private fail(code: FerryErrorCode, message: string): void {
     if (this.finished) return
     this.o.link.queue.sendControl(
@@ -138,14 +191,14 @@ export class OutgoingTransfer implements FrameSource {
     if (this.finished) return
     this.finished = true
     this.idle.stop()
-    this.ready.length = 0
+    this.ready = []
     this.o.link.queue.removeSource(this)
     void this.o.source.close().catch(() => {})
     this.o.onEnd(error)
   }
 
   private fill(): void {
-    if (this.reading || this.finished || !this.hasher) return
+    if (this.reading || this.finished || this.suspended || !this.hasher) return
     if (this.readBytes >= this.size || this.ready.length >= READ_AHEAD_CHUNKS) return
     if (this.readBytes - this.acked >= WINDOW_BYTES) return
     const offset = this.readBytes
@@ -153,23 +206,28 @@ export class OutgoingTransfer implements FrameSource {
     const frame = new Uint8Array(CHUNK_HEADER_BYTES + length)
     writeChunkHeader(frame, this.o.wireId, offset)
     const data = frame.subarray(CHUNK_HEADER_BYTES)
+    const { hasher, epoch } = this
     this.reading = true
-    const hasher = this.hasher
     this.o.source.readInto(data, offset).then(
       (read) => {
+        if (this.finished || epoch !== this.epoch) return
         this.reading = false
-        if (this.finished) return
         if (read !== length) {
           this.fail('file-read-error', `read ${read} of ${length} bytes at ${offset}: the file changed while sending`)
           return
         }
-        hasher.update(data)
-        this.readBytes = offset + length
+        const end = offset + length
+        if (end > this.hashedBytes) {
+          hasher.update(this.hashedBytes > offset ? data.subarray(this.hashedBytes - offset) : data)
+          this.hashedBytes = end
+        }
+        this.readBytes = end
         this.ready.push(frame)
         this.o.link.queue.wake()
         this.fill()
       },
       (err: unknown) => {
+        if (epoch !== this.epoch) return
         this.reading = false
         this.fail('file-read-error', err instanceof Error ? err.message : String(err))
       },

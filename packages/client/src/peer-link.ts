@@ -1,138 +1,142 @@
-import {
-  CHUNK_HEADER_BYTES,
-  DEFAULT_CHUNK_BYTES,
-  type FerryErrorCode,
-  LOW_WATER_BYTES,
-  MIN_CHUNK_BYTES,
-  type SignalData,
-} from '@ferry/protocol'
-import SimplePeer from '#simple-peer'
-import { SendQueue } from './send-queue.js'
+import type { FerryErrorCode, SignalData } from '@ferry/protocol'
+import { DirectTransport } from './direct-transport.js'
+import { RELAY_CHUNK_BYTES } from './relay-transport.js'
+import { type FrameChannel, SendQueue } from './send-queue.js'
+import type { LinkTransport, TransportMode } from './types.js'
 
 export type LinkState = 'connecting' | 'open' | 'closed'
 
 export interface PeerLinkHandlers {
-  /** WebRTC signaling data to pass to the peer through the server. */
-  signal(data: SignalData): void
-  open(): void
-  frame(bytes: Uint8Array): void
-  /** The link is gone; `code` says why. Called once. */
-  close(code: FerryErrorCode, message: string): void
+  /** WebRTC signaling data for the direct connection, to pass to the peer through the server. */
+  signal(link: PeerLink, data: SignalData): void
+  /** A transport opened: the first one, or a replacement after `switched`. */
+  open(link: PeerLink): void
+  frame(link: PeerLink, bytes: Uint8Array): void
+  /** The transport in use was lost and another took its place: what was on the wire may be lost. */
+  switched(link: PeerLink): void
+  /** The link is gone for good; `code` says why. Called once. */
+  close(link: PeerLink, code: FerryErrorCode, message: string): void
 }
 
 export interface PeerLinkOptions {
   peer: string
+  /** Chosen by the direct connection's initiator; a non-initiator waiting for its first offer has none yet. */
   linkId: string | undefined
   initiator: boolean
+  /** `auto`: direct, falling back to the relay; `direct`: never relay; `relay`: relay only. */
+  mode: TransportMode
+  /** Start on the relay at once (the peer is already relaying to us). */
+  startOnRelay?: boolean
   wrtc?: unknown
-  iceServers?: RTCIceServer[]
-  connectTimeoutMs: number
+  rtcConfig: RTCConfiguration
+  /** How long the direct connection may take to open before the link falls back (or fails). */
+  directTimeoutMs: number
+  relayChannel(): FrameChannel
   handlers: PeerLinkHandlers
 }
 
-/** simple-peer keeps its RTCDataChannel and RTCPeerConnection private; Ferry drives the channel's backpressure itself. */
-interface SimplePeerInternals {
-  _channel?: RTCDataChannel
-  _pc?: RTCPeerConnection
-}
+/** Codes with which a direct connection may fail while the relay could still carry the link. */
+const RECOVERABLE: ReadonlySet<FerryErrorCode> = new Set(['connect-timeout', 'link-failed', 'peer-gone'])
 
 /**
- * One WebRTC peer connection with one ordered, reliable data channel, opened through simple-peer.
- * Frames go out through the link's SendQueue (which owns backpressure) and come in as raw bytes.
+ * Everything between this client and one remote user: one send queue, and the transport under it,
+ * direct (a WebRTC data channel, possibly through TURN) or the relay (frames through the signaling
+ * server). Transfers only see the queue; when the direct transport fails, the relay takes over under
+ * the same queue and `switched` lets the transfers agree where to resume.
  */
 export class PeerLink {
   readonly peer: string
-  /** Chosen by the initiator; a non-initiator waiting for its first offer has none yet. */
-  linkId: string | undefined
   readonly initiator: boolean
   readonly queue = new SendQueue()
+  linkId: string | undefined
   state: LinkState = 'connecting'
-  /** Data bytes per chunk frame, fitted to the channel's max message size once open. */
-  chunkBytes = DEFAULT_CHUNK_BYTES - CHUNK_HEADER_BYTES
-  private readonly sp: SimplePeer.Instance
-  private readonly handlers: PeerLinkHandlers
-  private connectTimer: ReturnType<typeof setTimeout> | undefined
+  transport: LinkTransport | undefined
+  /** Data bytes per chunk frame on the current transport. */
+  chunkBytes = RELAY_CHUNK_BYTES
+  /** Counts transports attached so far; a frame sent under an older one may have been lost. */
+  generation = 0
+  private direct: DirectTransport | undefined
 
-  constructor(options: PeerLinkOptions) {
-    this.peer = options.peer
-    this.linkId = options.linkId
-    this.initiator = options.initiator
-    this.handlers = options.handlers
-    const spOptions: SimplePeer.Options = {
-      initiator: options.initiator,
-      trickle: true,
-      channelName: 'ferry',
-      channelConfig: { ordered: true },
-      config: { iceServers: options.iceServers ?? [] },
-    }
-    if (options.wrtc) spOptions.wrtc = options.wrtc as SimplePeer.Options['wrtc']
-    this.sp = new SimplePeer(spOptions)
-    this.sp.on('signal', (data) => {
-      if (this.state !== 'closed') this.handlers.signal(data as unknown as SignalData)
-    })
-    this.sp.on('connect', () => this.onConnect())
-    // The answering side can receive before simple-peer calls it connected: accept frames until closed.
-    this.sp.on('data', (data: Uint8Array) => {
-      if (this.state !== 'closed') this.handlers.frame(data)
-    })
-    this.sp.on('close', () => this.close(this.state === 'open' ? 'peer-gone' : 'link-failed', 'peer connection closed'))
-    this.sp.on('error', (err: Error & { code?: string }) =>
-      this.close(this.state === 'open' ? 'peer-gone' : 'link-failed', err.code ?? err.message),
-    )
-    this.connectTimer = setTimeout(
-      () => this.close('connect-timeout', `no data channel after ${options.connectTimeoutMs} ms`),
-      options.connectTimeoutMs,
-    )
+  constructor(private readonly o: PeerLinkOptions) {
+    this.peer = o.peer
+    this.initiator = o.initiator
+    this.linkId = o.linkId
+    if (o.mode === 'relay' || o.startOnRelay) this.useRelay()
+    else this.startDirect()
   }
 
-  /** Hands signaling data from the peer to the connection. */
+  /** Hands the peer's signaling data to the direct connection. */
   signal(data: SignalData): void {
-    if (this.state === 'closed') return
-    try {
-      this.sp.signal(data as unknown as SimplePeer.SignalData)
-    } catch (err) {
-      this.close('link-failed', `bad signaling data: ${(err as Error).message}`)
-    }
+    this.direct?.signal(data)
   }
 
-  /** Closes the connection; the close handler runs once, with this code. */
+  /** A frame came through the relay: the peer relays, so this side answers the same way. */
+  onRelayFrame(bytes: Uint8Array): void {
+    if (this.state === 'closed' || this.o.mode === 'direct') return
+    if (this.transport !== 'relay') this.useRelay()
+    this.o.handlers.frame(this, bytes)
+  }
+
   close(code: FerryErrorCode, message: string): void {
     if (this.state === 'closed') return
     this.state = 'closed'
-    if (this.connectTimer) clearTimeout(this.connectTimer)
+    this.direct?.close()
+    this.direct = undefined
     this.queue.close()
-    this.sp.destroy()
-    this.handlers.close(code, message)
+    this.o.handlers.close(this, code, message)
   }
 
-  private onConnect(): void {
-    if (this.state !== 'connecting') return
-    if (this.connectTimer) clearTimeout(this.connectTimer)
-    const { _channel: channel, _pc: pc } = this.sp as unknown as SimplePeerInternals
-    if (!channel) {
-      this.close('link-failed', 'connected without a data channel')
+  private startDirect(): void {
+    this.direct = new DirectTransport({
+      initiator: this.initiator,
+      wrtc: this.o.wrtc,
+      config: this.o.rtcConfig,
+      connectTimeoutMs: this.o.directTimeoutMs,
+      handlers: {
+        signal: (data) => this.o.handlers.signal(this, data),
+        open: ({ channel, onLow, chunkBytes, transport }) => this.attach(channel, transport, chunkBytes, onLow),
+        frame: (bytes) => {
+          if (this.state !== 'closed') this.o.handlers.frame(this, bytes)
+        },
+        close: (code, message) => this.onDirectClosed(code, message),
+      },
+    })
+  }
+
+  private onDirectClosed(code: FerryErrorCode, message: string): void {
+    this.direct = undefined
+    if (this.state === 'closed' || this.transport === 'relay') return
+    if (RECOVERABLE.has(code) && this.o.mode === 'auto') {
+      this.useRelay()
       return
     }
-    const maxMessage = pc?.sctp?.maxMessageSize
-    const frameBytes = maxMessage && maxMessage > 0 ? Math.min(maxMessage, DEFAULT_CHUNK_BYTES) : DEFAULT_CHUNK_BYTES
-    this.chunkBytes = Math.max(MIN_CHUNK_BYTES, frameBytes) - CHUNK_HEADER_BYTES
-    channel.bufferedAmountLowThreshold = LOW_WATER_BYTES
+    if (this.transport === undefined && RECOVERABLE.has(code)) {
+      this.close('no-route', `no direct path to ${this.peer} (${message}), and relay is disabled`)
+      return
+    }
+    this.close(code, message)
+  }
+
+  private useRelay(): void {
+    this.direct?.close()
+    this.direct = undefined
+    this.attach(this.o.relayChannel(), 'relay', RELAY_CHUNK_BYTES)
+  }
+
+  private attach(
+    channel: FrameChannel,
+    transport: LinkTransport,
+    chunkBytes: number,
+    onLow?: (listener: () => void) => void,
+  ): void {
+    if (this.state === 'closed') return
+    const switching = this.transport !== undefined
+    this.transport = transport
+    this.chunkBytes = chunkBytes
+    this.generation++
     this.state = 'open'
-    this.queue.attach(
-      {
-        send: (frame) => {
-          try {
-            channel.send(frame as Uint8Array<ArrayBuffer>)
-          } catch (err) {
-            this.close('link-failed', `data channel send failed: ${(err as Error).message}`)
-          }
-        },
-        get bufferedAmount() {
-          return channel.bufferedAmount
-        },
-      },
-      (listener) => channel.addEventListener?.('bufferedamountlow', listener),
-    )
-    this.handlers.open()
+    this.queue.attach(channel, onLow)
+    if (switching) this.o.handlers.switched(this)
+    this.o.handlers.open(this)
   }
 }

@@ -15,6 +15,12 @@ import type { CancelResult, FerryEvents, FerryOptions, Platform, ReceivedFile } 
 /** Incoming transfers one peer may have open at once; more are refused with `too-many-tasks`. */
 const MAX_INCOMING_PER_PEER = 64
 
+/**
+ * How many ended incoming transfers are remembered, so a sender that lost the end-ack (or the error)
+ * with a dead transport and asks to resume is told how its transfer ended instead of starting over.
+ */
+const ENDED_KEPT = 1024
+
 interface Incoming {
   peer: string
   link: PeerLink
@@ -27,6 +33,7 @@ interface Incoming {
  */
 export class Receiver {
   private readonly incoming = new Map<string, Incoming>()
+  private readonly ended = new Map<string, 'delivered' | FerryErrorCode>()
 
   constructor(
     private readonly emitter: Emitter<FerryEvents>,
@@ -63,7 +70,7 @@ export class Receiver {
         this.emitter.emit('receive-progress', { from, taskId, kind, received, total }),
     }
     const failed = (error: FerryError) => {
-      this.incoming.delete(key)
+      this.remember(key, error.code)
       this.emitter.emit('receive-failed', { from, taskId, kind, code: error.code })
     }
     const transfer =
@@ -73,7 +80,7 @@ export class Receiver {
             sink: Promise.resolve(memorySink(size)),
             onEnd: (outcome) => {
               if ('error' in outcome) return failed(outcome.error)
-              this.incoming.delete(key)
+              this.remember(key, 'delivered')
               this.emitter.emit('buffer', { from, taskId, data: outcome.result, sha256: outcome.sha256 })
             },
           })
@@ -84,7 +91,7 @@ export class Receiver {
             >,
             onEnd: (outcome) => {
               if ('error' in outcome) return failed(outcome.error)
-              this.incoming.delete(key)
+              this.remember(key, 'delivered')
               this.emitter.emit('file', { from, taskId, file: outcome.result })
             },
           })
@@ -114,6 +121,32 @@ export class Receiver {
     return 'ok'
   }
 
+  /** The link's transport was replaced: tell the sender of each incoming transfer where to go on. */
+  onLinkSwitched(link: PeerLink): void {
+    for (const entry of this.incoming.values()) {
+      if (entry.link !== link) continue
+      const { taskId } = entry.transfer
+      link.queue.sendControl(
+        encodeFrame({ type: 'resume', taskId, origin: 'receiver', offset: entry.transfer.received }),
+      )
+    }
+  }
+
+  /** The sender asks where to go on after its transport was replaced. */
+  onResumeRequest(link: PeerLink, taskId: number): void {
+    const entry = this.find(link, taskId)
+    if (entry) {
+      link.queue.sendControl(
+        encodeFrame({ type: 'resume', taskId, origin: 'receiver', offset: entry.transfer.received }),
+      )
+      return
+    }
+    const ended = this.ended.get(incomingKey(link.peer, taskId))
+    if (ended === 'delivered') link.queue.sendControl(encodeFrame({ type: 'end-ack', taskId }))
+    else
+      replyError(link, taskId, ended ?? 'unknown-task', ended ? 'the transfer had ended' : 'no such incoming transfer')
+  }
+
   onLinkClosed(link: PeerLink, code: FerryErrorCode, message: string): void {
     for (const entry of [...this.incoming.values()]) {
       if (entry.link === link) entry.transfer.onLinkClosed(code, message)
@@ -122,6 +155,15 @@ export class Receiver {
 
   closeAll(code: FerryErrorCode, message: string): void {
     for (const entry of [...this.incoming.values()]) entry.transfer.onLinkClosed(code, message)
+  }
+
+  private remember(key: string, outcome: 'delivered' | FerryErrorCode): void {
+    this.incoming.delete(key)
+    this.ended.set(key, outcome)
+    if (this.ended.size > ENDED_KEPT) {
+      const oldest = this.ended.keys().next().value
+      if (oldest !== undefined) this.ended.delete(oldest)
+    }
   }
 
   private find(link: PeerLink, taskId: number): Incoming | undefined {

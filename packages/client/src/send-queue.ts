@@ -26,7 +26,7 @@ const CONTROL_LIMIT_BYTES = HIGH_WATER_BYTES * 4
  * every BUFFERED_POLL_MS too, because some (`@roamhq/wrtc`) never do.
  */
 export class SendQueue {
-  private readonly control: Uint8Array[] = []
+  private readonly control: { frame: Uint8Array; onSent: (() => void) | undefined }[] = []
   private readonly sources: FrameSource[] = []
   private turn = 0
   private channel: FrameChannel | undefined
@@ -34,16 +34,21 @@ export class SendQueue {
   private scheduled = false
   private closed = false
 
-  /** Starts sending on `channel`. Frames queued before this wait for it. */
+  /**
+   * Starts sending on `channel`, or moves to it from the previous one. Frames queued and not yet
+   * handed to a channel wait for it; what the previous channel still buffered is its own affair.
+   */
   attach(channel: FrameChannel, onLow?: (listener: () => void) => void): void {
+    if (this.closed) return
     this.channel = channel
     onLow?.(() => this.pump())
     this.schedule()
   }
 
-  sendControl(frame: Uint8Array): void {
+  /** Queues a control frame; `onSent` runs when it is handed to the channel. */
+  sendControl(frame: Uint8Array, onSent?: () => void): void {
     if (this.closed) return
-    this.control.push(frame)
+    this.control.push({ frame, onSent })
     this.schedule()
   }
 
@@ -91,7 +96,9 @@ export class SendQueue {
       this.pollTimer = undefined
     }
     while (!this.closed && this.control.length > 0 && channel.bufferedAmount < CONTROL_LIMIT_BYTES) {
-      channel.send(this.control.shift()!)
+      const { frame, onSent } = this.control.shift()!
+      channel.send(frame)
+      onSent?.()
     }
     let blocked = this.control.length > 0
     while (!blocked && !this.closed && this.sources.length > 0) {

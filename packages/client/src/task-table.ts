@@ -16,6 +16,8 @@ export interface OutgoingTask {
   link?: PeerLink
   transfer?: OutgoingTransfer
   fileName?: string
+  /** Cmds: the link generation their frame went out on (see `PeerLink.generation`). */
+  sentGeneration?: number
   ended: boolean
   /** Undoes what the task set up (timers, signal listeners). */
   stop?: () => void

@@ -72,13 +72,20 @@ export interface FerryOptions {
   /** Token login: an HS256 JWT whose `sub` is the user id. */
   token?: string
   platform?: Platform
-  /** ICE servers for peer connections. Default: none (host candidates only). */
+  /** ICE servers for peer connections, besides any the server hands out (TURN). Default: none. */
   iceServers?: RTCIceServer[]
+  /** `relay` makes WebRTC use TURN candidates only. Default `all`. */
+  iceTransportPolicy?: RTCIceTransportPolicy
+  /** Default `auto`: direct where possible, else through the signaling server's relay. */
+  transport?: TransportMode
   /** Largest buffer this client sends or accepts. Default `DEFAULT_MAX_BUFFER_BYTES`. */
   maxBufferBytes?: number
   /** Largest file this client accepts. Default: no limit (files stream to storage). */
   maxFileBytes?: number
-  /** Default `CONNECT_TIMEOUT_MS`. */
+  /**
+   * How long a direct connection may take to open. Default: `DIRECT_CONNECT_TIMEOUT_MS` when the relay
+   * can take over, `CONNECT_TIMEOUT_MS` when it cannot.
+   */
   connectTimeoutMs?: number
   /** Default `IDLE_TIMEOUT_MS`. */
   idleTimeoutMs?: number
@@ -127,14 +134,18 @@ export type CancelResult = 'ok' | 'unknown-task' | 'already-finished'
 
 export type ConnectionState = 'connecting' | 'connected' | 'disconnected' | 'closed'
 
-export type LinkTransport = 'direct'
+/** How a link to a peer carries frames: a data channel (`direct`), one through a TURN server, or the signaling server's relay. */
+export type LinkTransport = 'direct' | 'turn' | 'relay'
+
+/** `auto` tries a direct path and falls back to the relay; `direct` never relays; `relay` only relays. */
+export type TransportMode = 'auto' | 'direct' | 'relay'
 
 export type FerryEvents = {
   /** Signaling connection state; `code` says why it is disconnected or closed, when known. */
   state: { state: ConnectionState; code?: FerryErrorCode }
   presence: { userId: string; online: boolean }
-  /** A peer link opened or closed. */
-  link: { peer: string; state: 'open' | 'closed'; transport: LinkTransport; code?: FerryErrorCode }
+  /** A link to a peer opened, switched transport (another `open`), or closed. */
+  link: { peer: string; state: 'open' | 'closed'; transport?: LinkTransport; code?: FerryErrorCode }
   /** Sender: bytes the receiver has confirmed. Comes at least every 1 % or 250 ms, and once at the total. */
   progress: { taskId: string; to: string; kind: TransferKind; sent: number; total: number; cookie: unknown }
   /** Sender: a task ended (CloudRoom sendCmdRlst / sendBufferRlst / sendFileRlst). */

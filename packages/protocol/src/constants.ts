@@ -77,3 +77,24 @@ export const MAX_SIGNAL_BYTES = 64 * 1024
 
 /** Link ids: random tokens chosen by the initiator to tell one peer connection from the next. */
 export const LINK_ID_PATTERN = /^[A-Za-z0-9_-]{8,64}$/
+
+/** Largest frame the relay forwards: a full chunk frame plus its header, with room to spare. */
+export const MAX_RELAY_FRAME_BYTES = DEFAULT_CHUNK_BYTES + 1024
+
+/**
+ * Bytes of one transfer the relay lets be in flight beyond the receiver's last ack before it cuts the
+ * sender off: the window plus one chunk, since a sender may put a chunk on the wire as an ack arrives.
+ */
+export const RELAY_WINDOW_LIMIT_BYTES = WINDOW_BYTES + DEFAULT_CHUNK_BYTES
+
+/**
+ * Default relay budget per user, in bytes per second (a token bucket with this refill and twice it as
+ * burst). A relay spends the server's bandwidth; operators raise it where that is cheap.
+ */
+export const DEFAULT_RELAY_BYTES_PER_SECOND = 64 * 1024 * 1024
+
+/** A direct link still connecting after this long gives way to the relay (when relay is allowed). */
+export const DIRECT_CONNECT_TIMEOUT_MS = 5_000
+
+/** TURN credentials handed out by the server are valid this long (the TURN REST scheme's ttl). */
+export const TURN_CREDENTIAL_TTL_SECONDS = 24 * 60 * 60

@@ -58,6 +58,10 @@ export const ERROR_CODES = {
   'too-many-tasks': 26,
   /** The client was closed while the task ran. */
   closed: 27,
+  /** The relay cut this client off: it had more unacknowledged bytes in flight than the window allows. */
+  'window-exceeded': 28,
+  /** No direct path to the peer, and relay is disabled (or refused by the server). */
+  'no-route': 29,
 } as const
 
 export type FerryErrorCode = keyof typeof ERROR_CODES

@@ -27,6 +27,7 @@ import { utf8Decode, utf8EncodeTruncated } from './text.js'
  *   end-ack  (nothing)
  *   cancel   u8 origin (0 sender, 1 receiver)
  *   error    u8 origin, u16 error code, u16 message length, message (UTF-8)
+ *   resume   u8 origin, u64 offset
  *
  * u64 values are limited to Number.MAX_SAFE_INTEGER (2^53 - 1): about 9 PB, enough for any file.
  */
@@ -39,6 +40,7 @@ const TYPE_CODES = {
   'end-ack': 6,
   cancel: 7,
   error: 8,
+  resume: 9,
 } as const satisfies Record<FrameType, number>
 
 const HEADER_BYTES = 6
@@ -106,6 +108,12 @@ export function encodeFrame(frame: Frame): Uint8Array {
     case 'cancel': {
       const out = header(frame.type, frame.taskId, 1)
       out.view.setUint8(HEADER_BYTES, ORIGIN_CODES[frame.origin])
+      return out.bytes
+    }
+    case 'resume': {
+      const out = header(frame.type, frame.taskId, 1 + 8)
+      out.view.setUint8(HEADER_BYTES, ORIGIN_CODES[frame.origin])
+      writeU64(out.view, HEADER_BYTES + 1, frame.offset)
       return out.bytes
     }
     case 'error': {
@@ -193,6 +201,14 @@ export function decodeFrame(bytes: Uint8Array): DecodeResult {
       const message = utf8Decode(bytes.subarray(HEADER_BYTES + 5))
       if (message === undefined) return fail('error message is not UTF-8')
       return ok({ type: 'error', taskId, origin, code, message })
+    }
+    case TYPE_CODES.resume: {
+      if (body !== 9) return fail(`resume frame body of ${body} bytes`)
+      const origin = readOrigin(view.getUint8(HEADER_BYTES))
+      if (!origin) return fail('resume origin out of range')
+      const offset = readU64(view, HEADER_BYTES + 1)
+      if (offset === undefined) return fail('resume offset beyond 2^53')
+      return ok({ type: 'resume', taskId, origin, offset })
     }
     default:
       return fail(`unknown frame type ${typeCode}`)

@@ -5,7 +5,7 @@ import type { FerryErrorCode } from './errors.js'
  * gave it; ids are per sending client, so a receiver keys incoming tasks by (peer, taskId).
  *
  * Direction: cmd, start, chunk and end go from the task's sender to its receiver; ack and end-ack go
- * back. Cancel and error can go either way, so they say which end wrote them (`origin`).
+ * back. Cancel, error and resume can go either way, so they say which end wrote them (`origin`).
  */
 export type TransferKind = 'buffer' | 'file'
 
@@ -71,6 +71,27 @@ export interface ErrorFrame {
   message: string
 }
 
-export type Frame = CmdFrame | StartFrame | ChunkFrame | AckFrame | EndFrame | EndAckFrame | CancelFrame | ErrorFrame
+/**
+ * After a link to a peer was replaced mid-transfer (direct path lost, relay taken), the two ends agree
+ * where to continue. The sender asks (origin sender, offset = what it last saw acked); the receiver
+ * answers (origin receiver, offset = every byte it has received), and the sender goes on from there.
+ */
+export interface ResumeFrame {
+  type: 'resume'
+  taskId: number
+  origin: FrameOrigin
+  offset: number
+}
+
+export type Frame =
+  | CmdFrame
+  | StartFrame
+  | ChunkFrame
+  | AckFrame
+  | EndFrame
+  | EndAckFrame
+  | CancelFrame
+  | ErrorFrame
+  | ResumeFrame
 
 export type FrameType = Frame['type']

@@ -38,7 +38,23 @@ export interface LinkSignalMessage {
   data: SignalData
 }
 
+/** An ICE server as RTCPeerConnection takes it; the server hands out TURN entries with fresh credentials. */
+export interface IceServer {
+  urls: string | string[]
+  username?: string
+  credential?: string
+}
+
+export interface RelayTarget {
+  to: string
+}
+
 export interface ClientToServerEvents {
+  /**
+   * Relays one binary frame to `to` through the server, for peers with no direct path. No ack: flow
+   * control is end to end (the receiver's acks), and the server enforces the window and a byte rate.
+   */
+  'relay:frame': (msg: RelayTarget, frame: Uint8Array) => void
   /** Asks `to` to open a peer connection to us (the peer with the smaller user id initiates). */
   'link:request': (msg: LinkRequestMessage, ack: (res: Ack) => void) => void
   /** Passes WebRTC signaling data to `to`. */
@@ -50,6 +66,10 @@ export interface SessionReadyMessage {
   userId: string
   /** Every other user online right now. */
   online: string[]
+  /** ICE servers to use besides the client's own, e.g. TURN with short-lived credentials. */
+  iceServers: IceServer[]
+  /** Whether this server relays frames between peers with no direct path. */
+  relay: boolean
 }
 
 export interface SessionEndedMessage {
@@ -65,6 +85,10 @@ export interface ServerToClientEvents {
   'presence:offline': (msg: { userId: string }) => void
   'link:request': (msg: { from: string }) => void
   'link:signal': (msg: { from: string; link: string; data: SignalData }) => void
+  /** A frame relayed from `from`. */
+  'relay:frame': (msg: { from: string }, frame: Uint8Array) => void
+  /** A relayed frame could not be delivered (the target is offline, or relay is off). */
+  'relay:refused': (msg: { to: string; code: FerryErrorCode; message: string }) => void
 }
 
 /** Data attached to a Socket.IO `connect_error` when the server refuses a login. */

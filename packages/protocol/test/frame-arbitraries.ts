@@ -138,6 +138,13 @@ export const errorArb: fc.Arbitrary<Frame> = fc.record({
   message: textWithin(MAX_ERROR_MESSAGE_BYTES),
 })
 
+export const resumeArb: fc.Arbitrary<Frame> = fc.record({
+  type: fc.constant('resume' as const),
+  taskId: taskIdArb,
+  origin: originArb,
+  offset: fc.integer({ min: 0, max: Number.MAX_SAFE_INTEGER }),
+})
+
 export const frameArb: fc.Arbitrary<Frame> = fc.oneof(
   cmdArb,
   startArb,
@@ -147,10 +154,19 @@ export const frameArb: fc.Arbitrary<Frame> = fc.oneof(
   endAckArb,
   cancelArb,
   errorArb,
+  resumeArb,
 )
 
 /** Frames whose body has a fixed layout: no strict prefix of one is a valid frame. */
-export const fixedBodyFrameArb: fc.Arbitrary<Frame> = fc.oneof(startArb, ackArb, endArb, endAckArb, cancelArb, errorArb)
+export const fixedBodyFrameArb: fc.Arbitrary<Frame> = fc.oneof(
+  startArb,
+  ackArb,
+  endArb,
+  endAckArb,
+  cancelArb,
+  errorArb,
+  resumeArb,
+)
 
 /**
  * A copy of `frame` whose byte fields are fresh arrays. Decoded frames hold views into the input,

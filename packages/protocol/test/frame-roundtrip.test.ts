@@ -22,6 +22,7 @@ import {
   frameArb,
   normalize,
   originArb,
+  resumeArb,
   startArb,
   taskIdArb,
   u53Arb,
@@ -42,6 +43,7 @@ describe('every frame survives encode then decode unchanged', () => {
     ['end', endArb],
     ['end-ack', endAckArb],
     ['cancel', cancelArb],
+    ['resume', resumeArb],
     ['error', errorArb],
     ['any frame', frameArb],
   ]
