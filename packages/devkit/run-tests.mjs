@@ -1,14 +1,17 @@
 #!/usr/bin/env node
 // The whole test suite, one step after another, stopping at the first that fails:
 //
-//   typecheck  tsc -b over every project that exists so far
+//   typecheck  tsc -b over every project that exists so far, then tsc -p over the test folders
 //   lint       biome check (format and lint rules)
 //   unit       node:test over packages/*/test and signaling/test, inside a loopback-only network namespace
+//   e2e        Playwright over the demo page in Chromium, inside a loopback-only network namespace
 //
 // Exit code: the first failing step's. FERRY_TEST_CONCURRENCY sets how many test files run at once.
+// CHROMIUM_PATH names the browser for e2e (default /usr/bin/chromium); when it is missing on a Debian
+// or Ubuntu machine and we are root, e2e installs Debian's chromium package first.
 // Step names as arguments run only those steps: `node packages/devkit/run-tests.mjs lint unit`.
 
-import { existsSync, readdirSync } from 'node:fs'
+import { accessSync, constants, existsSync, readdirSync } from 'node:fs'
 import { dirname, join, relative, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { runCommand, runInNetns } from './netns.mjs'
@@ -18,7 +21,22 @@ const BIN = join(ROOT, 'node_modules', '.bin')
 const IS_WINDOWS = process.platform === 'win32'
 
 /** Projects for `tsc -b`: a directory (its tsconfig.json) or a tsconfig file. */
-const TYPECHECK_PROJECTS = ['packages/protocol', 'packages/client', 'packages/client/tsconfig.node.json', 'signaling']
+const TYPECHECK_PROJECTS = [
+  'packages/protocol',
+  'packages/client',
+  'packages/client/tsconfig.node.json',
+  'signaling',
+  'demo',
+  'demo/tsconfig.node.json',
+  'e2e',
+]
+
+/** Test folders with their own tsconfig (no emit): checked with `tsc -p` after the build. */
+const TEST_PROJECTS = ['packages/protocol/test', 'packages/client/test', 'signaling/test']
+
+const PLAYWRIGHT_CONFIG = 'e2e/playwright.config.ts'
+const PLAYWRIGHT_CLI = 'e2e/node_modules/@playwright/test/cli.js'
+const DEFAULT_CHROMIUM = '/usr/bin/chromium'
 
 /** Directories whose `*.test.ts` files (searched recursively) make up the unit and integration tests. */
 function testDirectories() {
@@ -64,7 +82,14 @@ async function typecheck() {
   if (projects.length === 0) return { skipped: 'no projects' }
   // Build mode, not --noEmit: a project that others reference must emit (TS6310), so this writes
   // declarations and JavaScript to each project's git-ignored dist/, incrementally.
-  return tool('tsc', ['-b', ...projects])
+  const built = await tool('tsc', ['-b', ...projects])
+  if (built !== 0) return built
+  for (const project of TEST_PROJECTS) {
+    if (!existsSync(join(ROOT, project, 'tsconfig.json'))) continue
+    const checked = await tool('tsc', ['-p', project])
+    if (checked !== 0) return checked
+  }
+  return 0
 }
 
 function lint() {
@@ -84,11 +109,66 @@ function unit() {
   })
 }
 
-/** The suite, in order. The browser end-to-end step (Playwright over the demo) goes after `unit`. */
+function isExecutable(path) {
+  try {
+    accessSync(path, constants.X_OK)
+    return true
+  } catch {
+    return false
+  }
+}
+
+/**
+ * Makes sure the browser for e2e is there: CHROMIUM_PATH, else Debian's /usr/bin/chromium, installed
+ * with apt-get when missing and we are root on an apt system (outside the namespace: it needs the
+ * network). Resolves with the path, or with an exit code after saying what to do.
+ */
+async function ensureChromium() {
+  const wanted = process.env.CHROMIUM_PATH
+  if (wanted) {
+    if (isExecutable(wanted)) return { path: wanted }
+    console.error(`e2e: CHROMIUM_PATH is ${wanted}, which is not an executable file`)
+    return { code: 1 }
+  }
+  if (isExecutable(DEFAULT_CHROMIUM)) return { path: DEFAULT_CHROMIUM }
+  const apt = process.platform === 'linux' && process.getuid?.() === 0 && isExecutable('/usr/bin/apt-get')
+  if (!apt) {
+    console.error(
+      `e2e: no Chromium at ${DEFAULT_CHROMIUM}. Install it (Debian/Ubuntu: sudo apt-get install chromium), ` +
+        'or set CHROMIUM_PATH to a Chromium or Chrome executable. Playwright’s own browser download is not used.',
+    )
+    return { code: 1 }
+  }
+  console.log(`e2e: no Chromium at ${DEFAULT_CHROMIUM}; installing Debian's chromium package`)
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' }
+  let code = await runCommand('apt-get', ['update'], { env })
+  if (code === 0) code = await runCommand('apt-get', ['install', '-y', 'chromium'], { env })
+  if (code === 0 && isExecutable(DEFAULT_CHROMIUM)) return { path: DEFAULT_CHROMIUM }
+  console.error('e2e: installing chromium failed; install it by hand or set CHROMIUM_PATH')
+  return { code: code || 1 }
+}
+
+async function e2e() {
+  if (!existsSync(join(ROOT, PLAYWRIGHT_CONFIG))) return { skipped: `no ${PLAYWRIGHT_CONFIG}` }
+  if (!existsSync(join(ROOT, PLAYWRIGHT_CLI))) {
+    console.error('@playwright/test is not installed: run node packages/devkit/bootstrap.mjs (npm test does) first')
+    return 127
+  }
+  const chromium = await ensureChromium()
+  if (chromium.code !== undefined) return chromium.code
+  console.log(`e2e: Playwright with ${chromium.path}`)
+  return runInNetns(process.execPath, [PLAYWRIGHT_CLI, 'test', '-c', PLAYWRIGHT_CONFIG], {
+    cwd: ROOT,
+    env: { ...process.env, CHROMIUM_PATH: chromium.path },
+  })
+}
+
+/** The suite, in order. */
 const STEPS = [
   { name: 'typecheck', run: typecheck },
   { name: 'lint', run: lint },
   { name: 'unit', run: unit },
+  { name: 'e2e', run: e2e },
 ]
 
 // Step names on the command line run only those steps (still in suite order), e.g. `run-tests.mjs unit`.

@@ -38,7 +38,11 @@ export class Receiver {
   constructor(
     private readonly emitter: Emitter<FerryEvents>,
     private readonly platform: Platform,
-    private readonly options: Pick<FerryOptions, 'maxBufferBytes' | 'maxFileBytes'> & { idleTimeoutMs: number },
+    private readonly options: Pick<FerryOptions, 'maxBufferBytes' | 'maxFileBytes'> & {
+      idleTimeoutMs: number
+      /** This client's user id, once logged in. */
+      self(): string
+    },
   ) {}
 
   onCmd(link: PeerLink, frame: CmdFrame): void {
@@ -86,7 +90,7 @@ export class Receiver {
           })
         : new IncomingTransfer<ReceivedFile>({
             ...common,
-            sink: this.platform.createFileSink({ from, taskId, name, size, mime }) as Promise<
+            sink: this.platform.createFileSink({ from, to: this.options.self(), taskId, name, size, mime }) as Promise<
               TransferSink<ReceivedFile>
             >,
             onEnd: (outcome) => {

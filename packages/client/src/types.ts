@@ -42,6 +42,8 @@ export interface FileSink {
 
 export interface IncomingFileInfo {
   from: string
+  /** The receiving user (this client's user id). */
+  to: string
   taskId: string
   name: string
   size: number

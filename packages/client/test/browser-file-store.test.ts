@@ -6,7 +6,7 @@ import { idbFileSink, sweepPartials } from '../src/browser/idb-file-store.js'
 import { deleteStoredFile, FILES_DB, listStoredFiles, loadStoredFile } from '../src/index.js'
 import { sha256 } from './helpers.js'
 
-const info = { from: 'alice', taskId: '1', name: 'a.bin', size: 0, mime: 'application/octet-stream' }
+const info = { from: 'alice', to: 'bob', taskId: '1', name: 'a.bin', size: 0, mime: 'application/octet-stream' }
 
 /** Every record in the files database, counted the way a user's devtools would. */
 function recordCount(): Promise<number> {
@@ -56,6 +56,8 @@ test('a file written in chunks comes back as one Blob with the same bytes, and i
     (await listStoredFiles()).map((m) => [m.id, m.name, m.state]),
     [[file.id, 'a.bin', 'complete']],
   )
+  assert.deepEqual(await listStoredFiles({ to: 'carol' }), [], "another user's files are not listed")
+  assert.equal((await listStoredFiles({ to: 'bob' })).length, 1)
   const again = await loadStoredFile(file.id!)
   assert.equal(again?.sha256, sha256(bytes))
   await deleteStoredFile(file.id!)

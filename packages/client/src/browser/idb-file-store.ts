@@ -22,6 +22,8 @@ const STALE_PARTIAL_MS = 60 * 60 * 1000
 export interface StoredFileMeta {
   id: string
   from: string
+  /** The user who received it: a browser shared by several users keeps each one's files apart. */
+  to: string
   name: string
   size: number
   mime: string
@@ -66,6 +68,7 @@ export async function idbFileSink(info: IncomingFileInfo, owner: string): Promis
   const meta: StoredFileMeta = {
     id,
     from: info.from,
+    to: info.to,
     name: info.name,
     size: info.size,
     mime: info.mime,
@@ -120,10 +123,12 @@ export async function loadStoredFile(id: string): Promise<ReceivedFile | undefin
   return { id, name: meta.name, size: meta.size, mime: meta.mime, sha256: meta.sha256 ?? '', blob }
 }
 
-/** Complete files kept in IndexedDB, oldest first. */
-export async function listStoredFiles(): Promise<StoredFileMeta[]> {
+/** Complete files kept in IndexedDB, oldest first; only those received by `filter.to` when given. */
+export async function listStoredFiles(filter: { to?: string } = {}): Promise<StoredFileMeta[]> {
   const metas = await allMetas()
-  return metas.filter((meta) => meta.state === 'complete').sort((a, b) => a.createdAt - b.createdAt)
+  return metas
+    .filter((meta) => meta.state === 'complete' && (filter.to === undefined || meta.to === filter.to))
+    .sort((a, b) => a.createdAt - b.createdAt)
 }
 
 /** Removes a stored file (complete or partial) and all its records. */

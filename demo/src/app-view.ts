@@ -1,0 +1,76 @@
+import type { FerryClient, FerryErrorCode } from '@ferry/client'
+import { button, el } from './dom'
+import { ErrorBanner } from './error-banner'
+import { errorText } from './error-text'
+import { MessagesView } from './messages-view'
+import { PeersView } from './peers-view'
+import { SendPanel } from './send-panel'
+import { TransfersView } from './transfers-view'
+
+const RECONNECTING = 'Lost the connection to the server: reconnecting…'
+const PICK_FIRST = 'Pick someone to send to first'
+
+/**
+ * The page of a logged-in user: who is online, what to send to whom, transfers and messages.
+ * `onEnd` runs once the user is logged out, from this page or by the server.
+ */
+export function appView(client: FerryClient, onEnd: (code: FerryErrorCode | undefined) => void): HTMLElement {
+  const banner = new ErrorBanner()
+  const transfers = new TransfersView(client)
+  const messages = new MessagesView()
+  const me = client.userId ?? ''
+
+  const withPeer = (send: (peer: string) => void) => {
+    const peer = peers.peer
+    if (peer) send(peer)
+    else banner.show(PICK_FIRST)
+  }
+  const panel = new SendPanel({
+    cmd: (text) =>
+      withPeer(async (peer) => {
+        const problem = await messages.sent(client.sendCmd(peer, text), text)
+        if (problem) banner.show(problem)
+      }),
+    buffer: (size) => withPeer((peer) => transfers.sendBuffer(peer, size)),
+    files: (files) =>
+      withPeer((peer) => {
+        for (const file of files) transfers.sendFile(peer, file)
+      }),
+  })
+  const peers = new PeersView(client, (peer) => {
+    panel.setPeer(peer)
+    banner.clear(PICK_FIRST)
+  })
+
+  const connection = el('span', { className: 'connection', testId: 'connection', text: 'Online' })
+  client.on('cmd', ({ from, data }) => messages.received(from, data))
+  client.on('error', ({ code, peer }) => banner.show(errorText(code, peer)))
+  client.on('state', ({ state, code }) => {
+    connection.textContent = state === 'connected' ? 'Online' : state === 'closed' ? 'Offline' : 'Reconnecting…'
+    connection.dataset.state = state
+    if (state === 'disconnected') banner.show(RECONNECTING)
+    if (state === 'connected') banner.clear(RECONNECTING)
+    if (state === 'closed') {
+      panel.stopDrops()
+      onEnd(code)
+    }
+  })
+
+  const header = el('header', { className: 'top' }, [
+    el('span', { className: 'brand', text: 'Ferry' }),
+    el('span', { className: 'whoami' }, [
+      el('span', { className: 'whoami-label', text: 'Logged in as' }),
+      el('strong', { testId: 'me', text: me }),
+      connection,
+    ]),
+    button('Log out', () => void client.close(), { className: 'link', testId: 'logout' }),
+  ])
+  return el('div', { className: 'app' }, [
+    header,
+    banner.element,
+    el('div', { className: 'layout' }, [
+      el('div', { className: 'column' }, [peers.element, panel.element]),
+      el('div', { className: 'column' }, [transfers.element, messages.element]),
+    ]),
+  ])
+}

@@ -1,0 +1,40 @@
+import { FerryClient, FerryError, type FerryErrorCode } from '@ferry/client'
+import './style.css'
+import { appView } from './app-view'
+import { describeError, errorText } from './error-text'
+import { loginView } from './login-view'
+
+/**
+ * The Ferry demo: log in with a name, then send to anyone else logged in. The signaling server is
+ * reached through this page's own origin (the dev server forwards /socket.io to it).
+ */
+const root = document.getElementById('app')!
+
+function showLogin(message?: string): void {
+  root.replaceChildren(loginView({ ...(message ? { message } : {}), login }))
+}
+
+async function login(name: string): Promise<string | undefined> {
+  const client = new FerryClient({ url: location.origin, userId: name })
+  try {
+    await client.connect()
+  } catch (error) {
+    return loginProblem(error)
+  }
+  root.replaceChildren(appView(client, (code) => showLogin(endedBecause(code))))
+  return undefined
+}
+
+function loginProblem(error: unknown): string {
+  if (error instanceof FerryError && error.code === 'invalid-argument') {
+    return 'That name is not allowed: use letters, digits and _ . @ : -'
+  }
+  return describeError(error)
+}
+
+/** Why the server logged the user out; nothing when they logged out themselves. */
+function endedBecause(code: FerryErrorCode | undefined): string | undefined {
+  return code && code !== 'closed' ? errorText(code) : undefined
+}
+
+showLogin()

@@ -1,0 +1,94 @@
+import { type BrowserContext, expect, type Locator, type Page } from '@playwright/test'
+
+/** One person using the demo page in their own browser context, driven as they would click. */
+export class DemoUser {
+  constructor(
+    readonly name: string,
+    readonly context: BrowserContext,
+    readonly page: Page,
+  ) {}
+
+  get banner(): Locator {
+    return this.page.getByTestId('error-banner')
+  }
+
+  get messages(): Locator {
+    return this.page.getByTestId('message-list').getByTestId('message')
+  }
+
+  async login(): Promise<void> {
+    await this.page.getByTestId('login-name').fill(this.name)
+    await this.page.getByTestId('login-button').click()
+    await expect(this.page.getByTestId('me')).toHaveText(this.name)
+  }
+
+  peerButton(peer: DemoUser): Locator {
+    return this.page.getByTestId(`peer-${peer.name}`)
+  }
+
+  /** Picks `peer` as the target of every send, once the page lists them. */
+  async pick(peer: DemoUser): Promise<void> {
+    await this.peerButton(peer).click()
+    await expect(this.peerButton(peer)).toHaveAttribute('aria-pressed', 'true')
+    await expect(this.page.getByTestId('send-title')).toHaveText(`Send to ${peer.name}`)
+  }
+
+  async sendCmd(text: string): Promise<void> {
+    await this.page.getByTestId('cmd-input').fill(text)
+    await this.page.getByTestId('cmd-send').click()
+  }
+
+  async sendBuffer(mebibytes: number): Promise<void> {
+    await this.page.getByTestId('buffer-size').fill(String(mebibytes))
+    await this.page.getByTestId('buffer-send').click()
+  }
+
+  async sendFiles(paths: string[]): Promise<void> {
+    await this.page.getByTestId('file-input').setInputFiles(paths)
+  }
+
+  /** The row of a buffer or file this user sends, by its name. */
+  outgoing(title: string): Locator {
+    return this.rows('transfer-', title)
+  }
+
+  /** The row of a buffer or file this user receives, by its name. */
+  incoming(title: string): Locator {
+    return this.rows('incoming-', title)
+  }
+
+  /** Records left in the page's received-file storage (IndexedDB 'ferry-files'); no database counts as none. */
+  storedRecords(): Promise<number> {
+    return this.page.evaluate(countStoredRecords, 'ferry-files')
+  }
+
+  private rows(prefix: string, title: string): Locator {
+    return this.page
+      .locator(`li[data-testid^="${prefix}"]`)
+      .filter({ has: this.page.getByTestId('transfer-name').getByText(title, { exact: true }) })
+  }
+}
+
+/** Runs in the page: how many records every object store of `name` holds together. */
+async function countStoredRecords(name: string): Promise<number> {
+  const databases = await indexedDB.databases()
+  if (!databases.some((database) => database.name === name)) return 0
+  const db = await new Promise<IDBDatabase>((resolve, reject) => {
+    const request = indexedDB.open(name)
+    request.onsuccess = () => resolve(request.result)
+    request.onerror = () => reject(request.error)
+  })
+  try {
+    let total = 0
+    for (const store of Array.from(db.objectStoreNames)) {
+      total += await new Promise<number>((resolve, reject) => {
+        const request = db.transaction(store).objectStore(store).count()
+        request.onsuccess = () => resolve(request.result)
+        request.onerror = () => reject(request.error)
+      })
+    }
+    return total
+  } finally {
+    db.close()
+  }
+}
