@@ -148,6 +148,9 @@ export class FerryClient {
   sendCmd(to: string, data: string | Uint8Array, options: SendOptions = {}): Task {
     const entry = this.tasks.create('cmd', to, options.cookie, (event) => this.emitter.emit('result', event))
     const text = typeof data === 'string'
+    if (!text && !(data instanceof Uint8Array)) {
+      return this.tasks.failSoon(entry, new FerryError('invalid-argument', 'a cmd is a string or a Uint8Array'))
+    }
     const payload = text ? utf8Encode(data) : data
     const refused = this.checkTarget(to) ?? (payload.length > MAX_CMD_BYTES ? cmdTooLarge(payload.length) : undefined)
     if (refused) return this.tasks.failSoon(entry, refused)
@@ -165,6 +168,12 @@ export class FerryClient {
   /** Sends bytes in chunks, with progress; cancellable. The receiver gets them whole, verified. */
   sendBuffer(to: string, data: Uint8Array | ArrayBuffer, options: TransferOptions = {}): Task {
     const entry = this.tasks.create('buffer', to, options.cookie, (event) => this.emitter.emit('result', event))
+    if (!(data instanceof Uint8Array) && !(data instanceof ArrayBuffer)) {
+      return this.tasks.failSoon(
+        entry,
+        new FerryError('invalid-argument', 'a buffer is a Uint8Array or an ArrayBuffer'),
+      )
+    }
     const bytes = data instanceof Uint8Array ? data : new Uint8Array(data)
     const max = this.options.maxBufferBytes ?? DEFAULT_MAX_BUFFER_BYTES
     const refused =
@@ -181,6 +190,12 @@ export class FerryClient {
   /** Sends a file (a path with the Node platform, a Blob/File anywhere) chunk by chunk, never whole in memory. */
   sendFile(to: string, file: FileInput, options: FileOptions = {}): Task {
     const entry = this.tasks.create('file', to, options.cookie, (event) => this.emitter.emit('result', event))
+    if (typeof file !== 'string' && !(typeof Blob !== 'undefined' && file instanceof Blob)) {
+      return this.tasks.failSoon(
+        entry,
+        new FerryError('invalid-argument', 'a file is a Blob, a File or (in Node) a path'),
+      )
+    }
     const refused = this.checkTarget(to)
     if (refused) return this.tasks.failSoon(entry, refused)
     if (!this.watchSignal(entry, options.signal)) return entry.task

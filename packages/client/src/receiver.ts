@@ -178,11 +178,22 @@ export class Receiver {
   private refuse(key: string, from: string, start: StartFrame): FerryError | undefined {
     if (this.incoming.has(key)) return new FerryError('protocol-error', 'a transfer with this id is running')
     let fromPeer = 0
-    for (const entry of this.incoming.values()) if (entry.peer === from) fromPeer++
+    let bufferBytes = 0
+    for (const entry of this.incoming.values()) {
+      if (entry.peer === from) fromPeer++
+      if (entry.transfer.kind === 'buffer') bufferBytes += entry.transfer.size
+    }
     if (fromPeer >= MAX_INCOMING_PER_PEER) return new FerryError('too-many-tasks', 'too many incoming transfers')
     if (start.kind === 'buffer') {
       const max = this.options.maxBufferBytes ?? DEFAULT_MAX_BUFFER_BYTES
       if (start.size > max) return new FerryError('buffer-too-large', `${start.size} bytes, limit ${max}`)
+      // Buffers are held whole in memory while they arrive: all of them together stay within the limit too.
+      if (bufferBytes + start.size > max) {
+        return new FerryError(
+          'storage-full',
+          `incoming buffers would hold ${bufferBytes + start.size} bytes, limit ${max}`,
+        )
+      }
     } else if (this.options.maxFileBytes !== undefined && start.size > this.options.maxFileBytes) {
       return new FerryError('file-too-large', `${start.size} bytes, limit ${this.options.maxFileBytes}`)
     }

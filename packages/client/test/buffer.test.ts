@@ -62,6 +62,14 @@ test("a buffer over the receiver's limit is refused with buffer-too-large, and t
   assert.equal(deliveries.length, 0)
 })
 
+test('incoming buffers together stay within the memory limit: one more is refused with storage-full', async () => {
+  const first = alice.sendBuffer('bob', new Uint8Array(10 * 1024 * 1024))
+  const second = alice.sendBuffer('bob', new Uint8Array(10 * 1024 * 1024))
+  const outcomes = await Promise.allSettled([first.done, second.done])
+  const codes = outcomes.map((o) => (o.status === 'rejected' ? (o.reason as { code: string }).code : 'ok'))
+  assert.deepEqual(codes.sort(), ['ok', 'storage-full'])
+})
+
 test("a buffer over the sender's own limit fails before anything is sent", async () => {
   const task = bob.sendBuffer('alice', new Uint8Array(16 * 1024 * 1024 + 1))
   await assert.rejects(task.done, { code: 'buffer-too-large' })

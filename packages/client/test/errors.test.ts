@@ -39,6 +39,13 @@ test('a failed task also emits its result event, after the caller has the task i
   assert.equal(results.at(-1)?.cookie, 9)
 })
 
+test('payloads of the wrong type fail with invalid-argument', async () => {
+  const anything = (value: unknown) => value as never
+  await assert.rejects(alice.sendCmd('bob', anything(42)).done, { code: 'invalid-argument' })
+  await assert.rejects(alice.sendBuffer('bob', anything('not bytes')).done, { code: 'invalid-argument' })
+  await assert.rejects(alice.sendFile('bob', anything({ size: 3 })).done, { code: 'invalid-argument' })
+})
+
 test('sending before connect fails with not-logged-in', async () => {
   const idle = new FerryClient({ url: h.server.url, userId: 'idle', platform: nodePlatform({ wrtc }) })
   await assert.rejects(idle.sendCmd('bob', 'x').done, { code: 'not-logged-in' })
