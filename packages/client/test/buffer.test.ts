@@ -1,26 +1,16 @@
 import assert from 'node:assert/strict'
 import { randomBytes } from 'node:crypto'
-import { after, before, test } from 'node:test'
-import type { FerryClient } from '../src/index.js'
-import { collect, type Harness, harness, next, sha256 } from './helpers.js'
+import { test } from 'node:test'
+import { collect, next, sha256, useClients } from './helpers.js'
 
-let h: Harness
-let alice: FerryClient
-let bob: FerryClient
-
-before(async () => {
-  h = await harness()
-  alice = await h.client('alice')
-  bob = await h.client('bob', { maxBufferBytes: 16 * 1024 * 1024 })
-})
-after(() => h.close())
+const t = useClients({ alice: {}, bob: { maxBufferBytes: 16 * 1024 * 1024 } })
 
 test('a 5 MiB buffer arrives whole with the same SHA-256, progress climbing to the total', async () => {
   const bytes = randomBytes(5 * 1024 * 1024)
-  const progress = collect(alice, 'progress')
-  const started = next(bob, 'receive-start')
-  const received = next(bob, 'buffer')
-  const task = alice.sendBuffer('bob', bytes, { cookie: 'c1' })
+  const progress = collect(t.alice, 'progress')
+  const started = next(t.bob, 'receive-start')
+  const received = next(t.bob, 'buffer')
+  const task = t.alice.sendBuffer('bob', bytes, { cookie: 'c1' })
   const start = await started
   assert.deepEqual(
     { from: start.from, taskId: start.taskId, kind: start.kind, size: start.size },
@@ -47,30 +37,30 @@ test('a 5 MiB buffer arrives whole with the same SHA-256, progress climbing to t
 })
 
 test('an empty buffer and a one-byte buffer arrive', async () => {
-  const empty = next(bob, 'buffer')
-  await alice.sendBuffer('bob', new Uint8Array(0)).done
+  const empty = next(t.bob, 'buffer')
+  await t.alice.sendBuffer('bob', new Uint8Array(0)).done
   assert.equal((await empty).data.length, 0)
-  const one = next(bob, 'buffer')
-  await alice.sendBuffer('bob', new Uint8Array([42])).done
+  const one = next(t.bob, 'buffer')
+  await t.alice.sendBuffer('bob', new Uint8Array([42])).done
   assert.deepEqual([...(await one).data], [42])
 })
 
 test("a buffer over the receiver's limit is refused with buffer-too-large, and the receiver gets nothing", async () => {
-  const deliveries = collect(bob, 'buffer')
-  const task = alice.sendBuffer('bob', new Uint8Array(17 * 1024 * 1024))
+  const deliveries = collect(t.bob, 'buffer')
+  const task = t.alice.sendBuffer('bob', new Uint8Array(17 * 1024 * 1024))
   await assert.rejects(task.done, { code: 'buffer-too-large' })
   assert.equal(deliveries.length, 0)
 })
 
 test('incoming buffers together stay within the memory limit: one more is refused with storage-full', async () => {
-  const first = alice.sendBuffer('bob', new Uint8Array(10 * 1024 * 1024))
-  const second = alice.sendBuffer('bob', new Uint8Array(10 * 1024 * 1024))
+  const first = t.alice.sendBuffer('bob', new Uint8Array(10 * 1024 * 1024))
+  const second = t.alice.sendBuffer('bob', new Uint8Array(10 * 1024 * 1024))
   const outcomes = await Promise.allSettled([first.done, second.done])
   const codes = outcomes.map((o) => (o.status === 'rejected' ? (o.reason as { code: string }).code : 'ok'))
   assert.deepEqual(codes.sort(), ['ok', 'storage-full'])
 })
 
 test("a buffer over the sender's own limit fails before anything is sent", async () => {
-  const task = bob.sendBuffer('alice', new Uint8Array(16 * 1024 * 1024 + 1))
+  const task = t.bob.sendBuffer('alice', new Uint8Array(16 * 1024 * 1024 + 1))
   await assert.rejects(task.done, { code: 'buffer-too-large' })
 })

@@ -3,6 +3,7 @@ import { createWriteStream } from 'node:fs'
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { after, before } from 'node:test'
 import { createSignalingServer, type SignalingServer } from '@ferry/signaling'
 import wrtc from '@roamhq/wrtc'
 import { FerryClient, type FerryEvents, type FerryOptions } from '../src/index.js'
@@ -12,7 +13,7 @@ import { nodePlatform } from '../src/node/index.js'
 export interface Harness {
   server: SignalingServer
   dir: string
-  client(userId: string, options?: Partial<FerryOptions> & { downloadDir?: string }): Promise<FerryClient>
+  client(userId: string, options?: ClientOptions): Promise<FerryClient>
   close(): Promise<void>
 }
 
@@ -41,6 +42,27 @@ export async function harness(): Promise<Harness> {
       await rm(dir, { recursive: true, force: true })
     },
   }
+}
+
+export type ClientOptions = Partial<FerryOptions> & { downloadDir?: string }
+
+/**
+ * Registers hooks that start a harness before the file's tests and log in one client per entry of
+ * `users` (in order, with its options), and close everything after. The returned object holds the
+ * harness as `h` and each client under its user id once the hooks have run.
+ */
+export function useClients<const U extends string>(
+  users: Record<U, ClientOptions>,
+): { h: Harness } & Record<U, FerryClient> {
+  const context = {} as { h: Harness } & Record<U, FerryClient>
+  before(async () => {
+    context.h = await harness()
+    for (const [name, options] of Object.entries(users) as [U, ClientOptions][]) {
+      ;(context as Record<U, FerryClient>)[name] = await context.h.client(name, options)
+    }
+  })
+  after(() => context.h.close())
+  return context
 }
 
 /** Resolves with the next `type` event that passes `match`, or rejects after `timeoutMs`. */

@@ -1,27 +1,17 @@
 import assert from 'node:assert/strict'
-import { after, before, test } from 'node:test'
-import type { FerryClient } from '../src/index.js'
-import { collect, type Harness, harness, next, randomFile, sha256File } from './helpers.js'
+import { test } from 'node:test'
+import { collect, next, randomFile, sha256File, useClients } from './helpers.js'
 
-let h: Harness
-let alice: FerryClient
-let bob: FerryClient
-
-before(async () => {
-  h = await harness()
-  alice = await h.client('alice')
-  bob = await h.client('bob')
-})
-after(() => h.close())
+const t = useClients({ alice: {}, bob: {} })
 
 test('a 200 MB file arrives intact, with progress at least every 1 % up to the total', {
   timeout: 180_000,
 }, async () => {
   const size = 200 * 1000 * 1000
-  const source = await randomFile(h.dir, 'movie.mkv', size)
-  const progress = collect(alice, 'progress')
-  const received = next(bob, 'file', () => true, 170_000)
-  await alice.sendFile('bob', source.path).done
+  const source = await randomFile(t.h.dir, 'movie.mkv', size)
+  const progress = collect(t.alice, 'progress')
+  const received = next(t.bob, 'file', () => true, 170_000)
+  await t.alice.sendFile('bob', source.path).done
   const { file } = await received
   assert.equal(file.size, size)
   assert.equal(await sha256File(file.path!), source.sha256)
