@@ -10,11 +10,15 @@ import { TransfersView } from './transfers-view'
 const RECONNECTING = 'Lost the connection to the server: reconnecting…'
 const PICK_FIRST = 'Pick someone to send to first'
 
-/**
- * The page of a logged-in user: who is online, what to send to whom, transfers and messages.
- * `onEnd` runs once the user is logged out, from this page or by the server.
- */
-export function appView(client: FerryClient, onEnd: (code: FerryErrorCode | undefined) => void): HTMLElement {
+export interface AppViewOptions {
+  /** Shown in the header when the links are not set up the default way, e.g. relay only. */
+  linkMode: string | undefined
+  /** Runs once the user is logged out, from this page or by the server. */
+  onEnd(code: FerryErrorCode | undefined): void
+}
+
+/** The page of a logged-in user: who is online, what to send to whom, transfers and messages. */
+export function appView(client: FerryClient, options: AppViewOptions): HTMLElement {
   const banner = new ErrorBanner()
   const transfers = new TransfersView(client)
   const messages = new MessagesView()
@@ -52,12 +56,16 @@ export function appView(client: FerryClient, onEnd: (code: FerryErrorCode | unde
     if (state === 'connected') banner.clear(RECONNECTING)
     if (state === 'closed') {
       panel.stopDrops()
-      onEnd(code)
+      options.onEnd(code)
     }
   })
 
+  const linkMode = options.linkMode
+    ? [el('span', { className: 'link-mode', testId: 'link-mode', text: options.linkMode })]
+    : []
   const header = el('header', { className: 'top' }, [
     el('span', { className: 'brand', text: 'Ferry' }),
+    ...linkMode,
     el('span', { className: 'whoami' }, [
       el('span', { className: 'whoami-label', text: 'Logged in as' }),
       el('strong', { testId: 'me', text: me }),

@@ -34,7 +34,7 @@ const ERROR_TEXT: Record<FerryErrorCode, (peer: string) => string> = {
   'too-many-tasks': () => 'Too many transfers at once',
   closed: () => 'You logged out',
   'window-exceeded': () => 'The relay server stopped the transfer: too much data in flight',
-  'no-route': (peer) => `No way to reach ${peer}: no direct connection, and relaying is off`,
+  'no-route': (peer) => `No path to ${peer}: direct connection failed and relay is off`,
 }
 
 export function errorText(code: FerryErrorCode, peer = 'The other user'): string {

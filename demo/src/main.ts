@@ -2,26 +2,40 @@ import { FerryClient, FerryError, type FerryErrorCode } from '@ferry/client'
 import './style.css'
 import { appView } from './app-view'
 import { describeError, errorText } from './error-text'
+import { describeLinkSettings, linkSettingsFrom } from './link-settings'
 import { loginView } from './login-view'
+
+declare global {
+  interface Window {
+    /** Debugging handle on the logged-in user's client, for the console and the end-to-end tests. */
+    ferryDemo?: { client: FerryClient }
+  }
+}
 
 /**
  * The Ferry demo: log in with a name, then send to anyone else logged in. The signaling server is
  * reached through this page's own origin (the dev server forwards /socket.io to it).
  */
 const root = document.getElementById('app')!
+const linkSettings = linkSettingsFrom(location.search)
 
 function showLogin(message?: string): void {
   root.replaceChildren(loginView({ ...(message ? { message } : {}), login }))
 }
 
 async function login(name: string): Promise<string | undefined> {
-  const client = new FerryClient({ url: location.origin, userId: name })
+  const client = new FerryClient({ url: location.origin, userId: name, ...linkSettings })
   try {
     await client.connect()
   } catch (error) {
     return loginProblem(error)
   }
-  root.replaceChildren(appView(client, (code) => showLogin(endedBecause(code))))
+  window.ferryDemo = { client }
+  const ended = (code: FerryErrorCode | undefined) => {
+    if (window.ferryDemo?.client === client) delete window.ferryDemo
+    showLogin(endedBecause(code))
+  }
+  root.replaceChildren(appView(client, { linkMode: describeLinkSettings(linkSettings), onEnd: ended }))
   return undefined
 }
 

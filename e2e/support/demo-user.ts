@@ -1,4 +1,12 @@
+import { createHash } from 'node:crypto'
+import { readFile } from 'node:fs/promises'
 import { type BrowserContext, expect, type Locator, type Page } from '@playwright/test'
+
+/** What the page saved for a received file: the name it offered and the SHA-256 of the bytes. */
+export interface SavedFile {
+  name: string
+  sha256: string
+}
 
 /** One person using the demo page in their own browser context, driven as they would click. */
 export class DemoUser {
@@ -24,6 +32,11 @@ export class DemoUser {
 
   peerButton(peer: DemoUser): Locator {
     return this.page.getByTestId(`peer-${peer.name}`)
+  }
+
+  /** How the link to `peer` goes, as the peers list shows it: `direct`, `TURN` or `relay`. */
+  linkBadge(peer: DemoUser): Locator {
+    return this.peerButton(peer).getByTestId('link-badge')
   }
 
   /** Picks `peer` as the target of every send, once the page lists them. */
@@ -55,6 +68,13 @@ export class DemoUser {
   /** The row of a buffer or file this user receives, by its name. */
   incoming(title: string): Locator {
     return this.rows('incoming-', title)
+  }
+
+  /** Clicks Save on a received file's row and hashes what the browser downloaded. */
+  async save(row: Locator): Promise<SavedFile> {
+    const [download] = await Promise.all([this.page.waitForEvent('download'), row.getByTestId('save').click()])
+    const bytes = await readFile(await download.path())
+    return { name: download.suggestedFilename(), sha256: createHash('sha256').update(bytes).digest('hex') }
   }
 
   /** Records left in the page's received-file storage (IndexedDB 'ferry-files'); no database counts as none. */
