@@ -1,6 +1,7 @@
 import {
   CONNECT_TIMEOUT_MS,
   DEFAULT_MAX_BUFFER_BYTES,
+  DEFAULT_RELAY_BYTES_PER_SECOND,
   DIRECT_CONNECT_TIMEOUT_MS,
   decodeFrame,
   encodeFrame,
@@ -20,7 +21,7 @@ import { LinkManager } from './link-manager.js'
 import { OutgoingTransfer } from './outgoing-transfer.js'
 import type { PeerLink } from './peer-link.js'
 import { Receiver } from './receiver.js'
-import { relayChannel } from './relay-transport.js'
+import { RelayPacer, relayChannel } from './relay-transport.js'
 import { loginError, openSignaling, request, type SignalingSocket } from './signaling-client.js'
 import { type OutgoingTask, TaskTable } from './task-table.js'
 import type {
@@ -53,6 +54,8 @@ export class FerryClient {
   private connection: ConnectionState = 'disconnected'
   private serverIceServers: IceServer[] = []
   private serverRelays = true
+  private serverRelayRate = DEFAULT_RELAY_BYTES_PER_SECOND
+  private readonly relayPacer = new RelayPacer(() => this.serverRelayRate)
 
   constructor(private readonly options: FerryOptions) {
     this.platform = options.platform ?? browserPlatform()
@@ -301,7 +304,7 @@ export class FerryClient {
         this.options.connectTimeoutMs ?? (mode === 'auto' ? DIRECT_CONNECT_TIMEOUT_MS : CONNECT_TIMEOUT_MS),
       requestLink: (to) => request(socket, 'link:request', { to }),
       sendSignal: (to, link, data) => request(socket, 'link:signal', { to, link, data }),
-      relayChannel: (peer) => relayChannel(socket, peer),
+      relayChannel: (peer) => relayChannel(socket, peer, this.relayPacer),
       handlers: {
         open: (link) => this.emitter.emit('link', { peer: link.peer, state: 'open', transport: link.transport! }),
         frame: (link, bytes) => this.onFrame(link, bytes),
