@@ -12,8 +12,19 @@ import type { PeerLink } from './peer-link.js'
 import type { FrameSource } from './send-queue.js'
 import type { FileSource, Hasher } from './types.js'
 
-/** Chunks read ahead of the channel, so a slow read never leaves the channel idle. */
+/**
+ * Chunks read ahead of the channel, all at once, so a slow read (a Blob slice in a browser goes
+ * through the blob registry) never leaves the channel idle. Reads finish in any order; frames are
+ * hashed and queued in order.
+ */
 const READ_AHEAD_CHUNKS = 4
+
+interface PendingRead {
+  offset: number
+  length: number
+  /** The chunk frame, once the read has finished. */
+  frame?: Uint8Array
+}
 
 export interface OutgoingTransferOptions {
   wireId: number
@@ -37,6 +48,10 @@ export class OutgoingTransfer implements FrameSource {
   readonly size: number
   private readonly startFrame: Uint8Array
   private ready: Uint8Array[] = []
+  private reads: PendingRead[] = []
+  /** Where the next read starts. */
+  private readCursor = 0
+  /** Bytes read, hashed and queued in order: everything below has been or can be sent. */
   private readBytes = 0
   /** Bytes fed to the hasher: after a rewind, bytes below this are read again but not hashed again. */
   private hashedBytes = 0
@@ -44,7 +59,6 @@ export class OutgoingTransfer implements FrameSource {
   private reported = 0
   /** Bumped by every rewind, so a read that was under way for the old position is dropped. */
   private epoch = 0
-  private reading = false
   private endSent = false
   private suspended = false
   private finished = false
@@ -139,7 +153,8 @@ export class OutgoingTransfer implements FrameSource {
     this.suspended = true
     this.epoch++
     this.ready = []
-    this.reading = false
+    this.reads = []
+    this.readCursor = this.readBytes
     this.o.link.queue.sendControl(
       encodeFrame({ type: 'resume', taskId: this.o.wireId, origin: 'sender', offset: this.acked }),
     )
@@ -171,8 +186,9 @@ export class OutgoingTransfer implements FrameSource {
   private rewind(offset: number): void {
     this.epoch++
     this.ready = []
-    this.reading = false
+    this.reads = []
     this.readBytes = offset
+    this.readCursor = offset
     this.endSent = false
     this.suspended = false
     this.fill()
@@ -198,39 +214,70 @@ export class OutgoingTransfer implements FrameSource {
   }
 
   private fill(): void {
-    if (this.reading || this.finished || this.suspended || !this.hasher) return
-    if (this.readBytes >= this.size || this.ready.length >= READ_AHEAD_CHUNKS) return
-    if (this.readBytes - this.acked >= WINDOW_BYTES) return
-    const offset = this.readBytes
-    const length = Math.min(this.o.link.chunkBytes, this.size - offset)
+    if (this.finished || this.suspended || !this.hasher) return
+    while (
+      this.readCursor < this.size &&
+      this.reads.length + this.ready.length < READ_AHEAD_CHUNKS &&
+      this.readCursor - this.acked < WINDOW_BYTES
+    ) {
+      const offset = this.readCursor
+      const length = Math.min(this.o.link.chunkBytes, this.size - offset)
+      const pending: PendingRead = { offset, length }
+      const { epoch } = this
+      this.reads.push(pending)
+      this.readCursor = offset + length
+      this.readChunk(offset, length).then(
+        (frame) => {
+          if (this.finished || epoch !== this.epoch) return
+          pending.frame = frame
+          this.takeReads()
+        },
+        (err: unknown) => {
+          if (epoch === this.epoch) this.fail('file-read-error', err instanceof Error ? err.message : String(err))
+        },
+      )
+    }
+  }
+
+  /** A chunk frame with the source's bytes at `offset`; its data may be short if the source shrank. */
+  private async readChunk(offset: number, length: number): Promise<Uint8Array> {
+    const { source } = this.o
+    if (source.readWithPrefix) {
+      const header = new Uint8Array(CHUNK_HEADER_BYTES)
+      writeChunkHeader(header, this.o.wireId, offset)
+      return source.readWithPrefix(header, offset, length)
+    }
     const frame = new Uint8Array(CHUNK_HEADER_BYTES + length)
     writeChunkHeader(frame, this.o.wireId, offset)
-    const data = frame.subarray(CHUNK_HEADER_BYTES)
-    const { hasher, epoch } = this
-    this.reading = true
-    this.o.source.readInto(data, offset).then(
-      (read) => {
-        if (this.finished || epoch !== this.epoch) return
-        this.reading = false
-        if (read !== length) {
-          this.fail('file-read-error', `read ${read} of ${length} bytes at ${offset}: the file changed while sending`)
-          return
-        }
-        const end = offset + length
-        if (end > this.hashedBytes) {
-          hasher.update(this.hashedBytes > offset ? data.subarray(this.hashedBytes - offset) : data)
-          this.hashedBytes = end
-        }
-        this.readBytes = end
-        this.ready.push(frame)
-        this.o.link.queue.wake()
-        this.fill()
-      },
-      (err: unknown) => {
-        if (epoch !== this.epoch) return
-        this.reading = false
-        this.fail('file-read-error', err instanceof Error ? err.message : String(err))
-      },
-    )
+    const read = await source.readInto(frame.subarray(CHUNK_HEADER_BYTES), offset)
+    return read === length ? frame : frame.subarray(0, CHUNK_HEADER_BYTES + read)
+  }
+
+  /** Moves finished reads, in order, to the ready frames, hashing what was not hashed before. */
+  private takeReads(): void {
+    const hasher = this.hasher!
+    let took = false
+    while (this.reads[0]?.frame !== undefined) {
+      const { offset, length, frame } = this.reads.shift() as Required<PendingRead>
+      const data = frame.subarray(CHUNK_HEADER_BYTES)
+      if (data.length !== length) {
+        this.fail(
+          'file-read-error',
+          `read ${data.length} of ${length} bytes at ${offset}: the file changed while sending`,
+        )
+        return
+      }
+      const end = offset + data.length
+      if (end > this.hashedBytes) {
+        hasher.update(this.hashedBytes > offset ? data.subarray(this.hashedBytes - offset) : data)
+        this.hashedBytes = end
+      }
+      this.readBytes = end
+      this.ready.push(frame)
+      took = true
+    }
+    if (!took) return
+    this.o.link.queue.wake()
+    this.fill()
   }
 }

@@ -20,10 +20,17 @@ export interface FrameSource {
 const CONTROL_LIMIT_BYTES = HIGH_WATER_BYTES * 4
 
 /**
+ * Once a channel has shown that it fires `bufferedamountlow`, the queue waits for that event and polls
+ * only this seldom, as a safety net: polling every millisecond costs a browser's main thread wake-ups
+ * and lets the channel run dry between them.
+ */
+const SAFETY_POLL_MS = 50
+
+/**
  * Backpressure in one place. Control frames go first; data frames from every source take turns
  * (round robin), and only while the channel holds less than HIGH_WATER_BYTES. When it is full the
  * queue waits for `bufferedamountlow` where the implementation fires it, and polls `bufferedAmount`
- * every BUFFERED_POLL_MS too, because some (`@roamhq/wrtc`) never do.
+ * every BUFFERED_POLL_MS until it has seen the event fire, because some (`@roamhq/wrtc`) never do.
  */
 export class SendQueue {
   private readonly control: { frame: Uint8Array; onSent: (() => void) | undefined }[] = []
@@ -33,6 +40,8 @@ export class SendQueue {
   private pollTimer: ReturnType<typeof setTimeout> | undefined
   private scheduled = false
   private closed = false
+  /** The current channel has fired `bufferedamountlow` at least once. */
+  private lowFires = false
 
   /**
    * Starts sending on `channel`, or moves to it from the previous one. Frames queued and not yet
@@ -41,7 +50,12 @@ export class SendQueue {
   attach(channel: FrameChannel, onLow?: (listener: () => void) => void): void {
     if (this.closed) return
     this.channel = channel
-    onLow?.(() => this.pump())
+    this.lowFires = false
+    onLow?.(() => {
+      if (this.channel !== channel) return
+      this.lowFires = true
+      this.pump()
+    })
     this.schedule()
   }
 
@@ -110,7 +124,9 @@ export class SendQueue {
       if (!frame) break
       channel.send(frame)
     }
-    if (blocked && !this.closed) this.pollTimer = setTimeout(() => this.pump(), BUFFERED_POLL_MS)
+    if (blocked && !this.closed) {
+      this.pollTimer = setTimeout(() => this.pump(), this.lowFires ? SAFETY_POLL_MS : BUFFERED_POLL_MS)
+    }
   }
 
   private nextDataFrame(): Uint8Array | undefined {

@@ -28,6 +28,12 @@ export interface FileSource {
   readonly mime: string
   /** Fills `target` with the bytes at `position`; resolves with how many were read. */
   readInto(target: Uint8Array, position: number): Promise<number>
+  /**
+   * Optional: resolves with a new buffer holding `prefix` then the `length` bytes at `position`, for
+   * sources that can assemble it without a copy in JavaScript (a Blob can: one allocation per chunk
+   * instead of two). The frame's length tells how many bytes were read.
+   */
+  readWithPrefix?(prefix: Uint8Array, position: number, length: number): Promise<Uint8Array>
   close(): Promise<void>
 }
 

@@ -14,6 +14,10 @@ export function blobSource(blob: Blob, name?: string, mime?: string): FileSource
       target.set(part)
       return part.length
     },
+    async readWithPrefix(prefix, position, length) {
+      const parts = [prefix as Uint8Array<ArrayBuffer>, blob.slice(position, position + length)]
+      return new Uint8Array(await new Blob(parts).arrayBuffer())
+    },
     async close() {},
   }
 }
