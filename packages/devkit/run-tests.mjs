@@ -4,6 +4,7 @@
 //   typecheck  tsc -b over every project that exists so far, then tsc -p over the test folders
 //   lint       biome check (format and lint rules)
 //   unit       node:test over packages/*/test and signaling/test, inside a loopback-only network namespace
+//              (installs Debian's coturn first when missing, for the TURN test)
 //   e2e        Playwright over the demo page in Chromium, inside a loopback-only network namespace
 //
 // Exit code: the first failing step's. FERRY_TEST_CONCURRENCY sets how many test files run at once.
@@ -31,12 +32,13 @@ const TYPECHECK_PROJECTS = [
   'e2e',
 ]
 
-/** Test folders with their own tsconfig (no emit): checked with `tsc -p` after the build. */
-const TEST_PROJECTS = ['packages/protocol/test', 'packages/client/test', 'signaling/test']
+/** Projects that emit nothing (tests, benchmarks): checked with `tsc -p` after the build. */
+const TEST_PROJECTS = ['packages/protocol/test', 'packages/client/test', 'signaling/test', 'packages/bench']
 
 const PLAYWRIGHT_CONFIG = 'e2e/playwright.config.ts'
 const PLAYWRIGHT_CLI = 'e2e/node_modules/@playwright/test/cli.js'
 const DEFAULT_CHROMIUM = '/usr/bin/chromium'
+const TURNSERVER = '/usr/bin/turnserver'
 
 /** Directories whose `*.test.ts` files (searched recursively) make up the unit and integration tests. */
 function testDirectories() {
@@ -96,7 +98,9 @@ function lint() {
   return tool('biome', ['check', '.'])
 }
 
-function unit() {
+async function unit() {
+  // The TURN test runs Debian's coturn; without it that one test skips and says how to install it.
+  if (!(await ensureDebianPackage('coturn', TURNSERVER))) console.log(`unit: no ${TURNSERVER}, the TURN test will skip`)
   const files = testDirectories()
     .flatMap((dir) => collectTests(dir))
     .map((file) => relative(ROOT, file))
@@ -130,22 +134,27 @@ async function ensureChromium() {
     console.error(`e2e: CHROMIUM_PATH is ${wanted}, which is not an executable file`)
     return { code: 1 }
   }
-  if (isExecutable(DEFAULT_CHROMIUM)) return { path: DEFAULT_CHROMIUM }
+  if (await ensureDebianPackage('chromium', DEFAULT_CHROMIUM)) return { path: DEFAULT_CHROMIUM }
+  console.error(
+    `e2e: no Chromium at ${DEFAULT_CHROMIUM}. Install it (Debian/Ubuntu: sudo apt-get install chromium), ` +
+      'or set CHROMIUM_PATH to a Chromium or Chrome executable. Playwright’s own browser download is not used.',
+  )
+  return { code: 1 }
+}
+
+/**
+ * True when `binary` exists, installing Debian's `pkg` first when it is missing and we are root on an
+ * apt system. Runs outside the network namespace: the install needs the package mirror.
+ */
+async function ensureDebianPackage(pkg, binary) {
+  if (isExecutable(binary)) return true
   const apt = process.platform === 'linux' && process.getuid?.() === 0 && isExecutable('/usr/bin/apt-get')
-  if (!apt) {
-    console.error(
-      `e2e: no Chromium at ${DEFAULT_CHROMIUM}. Install it (Debian/Ubuntu: sudo apt-get install chromium), ` +
-        'or set CHROMIUM_PATH to a Chromium or Chrome executable. Playwright’s own browser download is not used.',
-    )
-    return { code: 1 }
-  }
-  console.log(`e2e: no Chromium at ${DEFAULT_CHROMIUM}; installing Debian's chromium package`)
+  if (!apt) return false
+  console.log(`no ${binary}; installing Debian's ${pkg} package`)
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' }
   let code = await runCommand('apt-get', ['update'], { env })
-  if (code === 0) code = await runCommand('apt-get', ['install', '-y', 'chromium'], { env })
-  if (code === 0 && isExecutable(DEFAULT_CHROMIUM)) return { path: DEFAULT_CHROMIUM }
-  console.error('e2e: installing chromium failed; install it by hand or set CHROMIUM_PATH')
-  return { code: code || 1 }
+  if (code === 0) code = await runCommand('apt-get', ['install', '-y', '--no-install-recommends', pkg], { env })
+  return code === 0 && isExecutable(binary)
 }
 
 async function e2e() {

@@ -19,10 +19,16 @@ async function main(): Promise<void> {
     host: config.host,
     corsOrigin: config.corsOrigin,
     logger,
+    relay: config.relay,
+    relayBytesPerSecond: config.relayBytesPerSecond,
     ...(config.jwtSecret === undefined ? {} : { jwtSecret: config.jwtSecret }),
+    ...(config.turnSecret === undefined ? {} : { turnSecret: config.turnSecret }),
+    ...(config.turnUrls === undefined ? {} : { turnUrls: config.turnUrls }),
   })
   const mode = config.jwtSecret === undefined ? 'dev mode: any user id accepted' : 'token mode'
-  console.log(`Ferry signaling listening on ${server.url} (${mode})`)
+  const relay = config.relay ? `relay at ${config.relayBytesPerSecond} bytes/s per user` : 'relay off'
+  const turn = config.turnUrls === undefined ? 'no TURN' : `TURN credentials for ${config.turnUrls.join(', ')}`
+  console.log(`Ferry signaling listening on ${server.url} (${mode}; ${relay}; ${turn})`)
 
   let stopping = false
   const stop = (signal: NodeJS.Signals): void => {

@@ -1,6 +1,7 @@
-import { FerryError } from '@ferry/protocol'
+import { DEFAULT_RELAY_BYTES_PER_SECOND, FerryError } from '@ferry/protocol'
 import { DEFAULT_HOST, DEFAULT_PORT } from './constants.js'
 import { jwtKey } from './jwt-secret.js'
+import { checkRelayBytesPerSecond, checkTurn } from './settings-checks.js'
 import type { CorsOrigin } from './types.js'
 
 /** Everything the CLI needs to start a server. */
@@ -10,6 +11,12 @@ export interface SignalingConfig {
   /** Absent: dev mode, any user id is accepted. */
   jwtSecret?: string
   corsOrigin: CorsOrigin
+  /** Whether the server relays frames between users with no direct path. */
+  relay: boolean
+  relayBytesPerSecond: number
+  /** With `turnUrls`: logins get TURN credentials for them. */
+  turnSecret?: string
+  turnUrls?: string[]
   /** `--help` was given: print usage instead of starting. */
   help: boolean
 }
@@ -28,15 +35,51 @@ const SETTINGS = {
     env: 'FERRY_CORS_ORIGIN',
     about: 'allowed browser origins: * for any (default), or a comma-separated list',
   },
-} as const
+  relay: {
+    flag: '--no-relay',
+    env: 'FERRY_RELAY',
+    about: 'do not relay frames between users (environment: on or off; default on)',
+    switch: 'off',
+  },
+  relayBytesPerSecond: {
+    flag: '--relay-bytes-per-second',
+    env: 'FERRY_RELAY_BYTES_PER_SECOND',
+    about: `each user's relay rate, bursts of twice it (default ${DEFAULT_RELAY_BYTES_PER_SECOND})`,
+  },
+  turnSecret: {
+    flag: '--turn-secret',
+    env: 'FERRY_TURN_SECRET',
+    about: "TURN server's static-auth-secret, at least 32 bytes; logins then get TURN credentials",
+  },
+  turnUrls: {
+    flag: '--turn-urls',
+    env: 'FERRY_TURN_URLS',
+    about: 'comma-separated TURN URLs, e.g. turn:turn.example.com:3478?transport=udp',
+  },
+} as const satisfies Record<string, Setting>
+
+/** `switch`: the flag takes no value and stands for this one. */
+interface Setting {
+  flag: string
+  env: string
+  about: string
+  switch?: string
+}
 
 type SettingName = keyof typeof SETTINGS
+
+const FLAG_COLUMN = 36
+const ENV_COLUMN = 30
 
 export const USAGE = [
   'Usage: ferry-signaling [options]',
   '',
-  ...Object.values(SETTINGS).map((s) => `  ${s.flag} <value>`.padEnd(26) + `${s.env.padEnd(20)} ${s.about}`),
-  '  --help'.padEnd(26) + 'show this help',
+  ...Object.values(SETTINGS).map(
+    (s: Setting) =>
+      `  ${s.flag}${s.switch === undefined ? ' <value>' : ''}`.padEnd(FLAG_COLUMN) +
+      `${s.env.padEnd(ENV_COLUMN)} ${s.about}`,
+  ),
+  '  --help'.padEnd(FLAG_COLUMN) + 'show this help',
   '',
   'Flags win over environment variables.',
 ].join('\n')
@@ -63,19 +106,37 @@ export function loadConfig(
   const host = raw('host')
   const secret = raw('jwtSecret')
   const cors = raw('corsOrigin')
+  const relay = raw('relay')
+  const rate = raw('relayBytesPerSecond')
+  const turnSecret = raw('turnSecret')
+  const turnUrls = raw('turnUrls')
 
   const config: SignalingConfig = {
     port: port ? parsePort(port.value, port.source) : DEFAULT_PORT,
     host: host ? parseHost(host.value, host.source) : DEFAULT_HOST,
     corsOrigin: cors ? parseCorsOrigin(cors.value, cors.source) : true,
+    relay: relay ? parseOnOff(relay.value, relay.source) : true,
+    relayBytesPerSecond: rate
+      ? checkRelayBytesPerSecond(parseWhole(rate.value), rate.source)
+      : DEFAULT_RELAY_BYTES_PER_SECOND,
     help: flags.help,
   }
   if (secret) config.jwtSecret = parseSecret(secret.value, secret.source)
+  const turn = checkTurn(turnSecret?.value, turnUrls ? splitList(turnUrls.value) : undefined, {
+    secret: turnSecret?.source ?? `${SETTINGS.turnSecret.flag} (${SETTINGS.turnSecret.env})`,
+    urls: turnUrls?.source ?? `${SETTINGS.turnUrls.flag} (${SETTINGS.turnUrls.env})`,
+  })
+  if (turn) {
+    config.turnSecret = turn.secret
+    config.turnUrls = turn.urls
+  }
   return config
 }
 
 function parseFlags(argv: readonly string[]): { values: Map<string, string>; help: boolean } {
-  const known = new Set<string>(Object.values(SETTINGS).map((s) => s.flag))
+  const settings: readonly Setting[] = Object.values(SETTINGS)
+  const known = new Set(settings.map((s) => s.flag))
+  const switches = new Map(settings.flatMap((s) => (s.switch === undefined ? [] : [[s.flag, s.switch] as const])))
   const values = new Map<string, string>()
   let help = false
   for (let i = 0; i < argv.length; i++) {
@@ -87,6 +148,12 @@ function parseFlags(argv: readonly string[]): { values: Map<string, string>; hel
     const eq = arg.indexOf('=')
     const flag = eq === -1 ? arg : arg.slice(0, eq)
     if (!known.has(flag)) throw bad(`unknown option ${arg} (see --help)`)
+    const stands = switches.get(flag)
+    if (stands !== undefined) {
+      if (eq !== -1) throw bad(`${flag} takes no value`)
+      values.set(flag, stands)
+      continue
+    }
     let value: string | undefined
     if (eq !== -1) value = arg.slice(eq + 1)
     else {
@@ -117,6 +184,25 @@ function parseSecret(value: string, source: string): string {
     throw bad(`${source}: ${error instanceof Error ? error.message : String(error)}`)
   }
   return value
+}
+
+function parseOnOff(value: string, source: string): boolean {
+  const word = value.trim().toLowerCase()
+  if (word === 'on' || word === 'true' || word === '1') return true
+  if (word === 'off' || word === 'false' || word === '0') return false
+  throw bad(`${source} must be on or off, got "${value}"`)
+}
+
+/** A whole number, or NaN (which the range check after it refuses). */
+function parseWhole(value: string): number {
+  return /^\d{1,16}$/.test(value.trim()) ? Number(value.trim()) : Number.NaN
+}
+
+function splitList(value: string): string[] {
+  return value
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item !== '')
 }
 
 function parseCorsOrigin(value: string, source: string): CorsOrigin {

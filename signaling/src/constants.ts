@@ -1,3 +1,5 @@
+import { MAX_RELAY_FRAME_BYTES } from '@ferry/protocol'
+
 /**
  * Tuning numbers of the signaling server. Each has its unit in its name and the reason it has the
  * value it has. Protocol-wide limits (user ids, link ids, signal size) live in `@ferry/protocol`.
@@ -29,3 +31,25 @@ export const SIGNAL_BURST = 200
  * hash output (256 bits); shorter secrets can be brute-forced from any token.
  */
 export const MIN_JWT_SECRET_BYTES = 32
+
+/**
+ * A user's relay byte budget may reach this many seconds' worth of its rate in one burst: a sender
+ * that just opened a transfer puts a whole window on the wire at once, well above its sustained rate.
+ */
+export const RELAY_BURST_SECONDS = 2
+
+/**
+ * Transfers of one sender the relay tracks at once. The server may hold a window per transfer for a
+ * slow receiver, so this bounds what one user can make it hold (this many windows). A client relaying
+ * more at once is cut off with `too-many-tasks`. 64 matches what a receiver accepts from one peer.
+ */
+export const MAX_RELAY_TRANSFERS_PER_USER = 64
+
+/**
+ * Shortest TURN secret accepted. Every logged-in user gets a username and its HMAC, enough to brute
+ * force a short secret offline, and whoever has the secret can mint TURN credentials for anyone.
+ */
+export const MIN_TURN_SECRET_BYTES = 32
+
+/** Lowest relay rate accepted: a second's budget must hold at least one full chunk frame. */
+export const MIN_RELAY_BYTES_PER_SECOND = MAX_RELAY_FRAME_BYTES

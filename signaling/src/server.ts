@@ -1,14 +1,17 @@
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { DEFAULT_RELAY_BYTES_PER_SECOND } from '@ferry/protocol'
 import { Server, type ServerOptions } from 'socket.io'
 import { createAuthMiddleware } from './auth.js'
 import { DEFAULT_HOST, MAX_HTTP_BUFFER_BYTES } from './constants.js'
 import { createHealthHandler } from './health.js'
 import { type Logger, quietLogger } from './logger.js'
-import { registerRelay } from './relay.js'
+import { type RelaySettings, registerRelay } from './relay.js'
 import { registerRouting } from './routing.js'
-import { startSession } from './session.js'
+import { type SessionOffer, startSession } from './session.js'
 import { InMemorySessionStore, type SessionStore } from './session-store.js'
+import { checkRelayBytesPerSecond, checkTurn } from './settings-checks.js'
+import { type TurnSettings, turnCredentials } from './turn-credentials.js'
 import type { CorsOrigin, FerryServer } from './types.js'
 
 export interface SignalingServerOptions {
@@ -24,6 +27,20 @@ export interface SignalingServerOptions {
   sessionStore?: SessionStore
   /** Where to log. Default: nowhere. */
   logger?: Logger
+  /** Relay frames between users with no direct path. Default true; false refuses them with `no-route`. */
+  relay?: boolean
+  /**
+   * Each user's relay budget in bytes per second, sustained (bursts reach RELAY_BURST_SECONDS of it).
+   * Default DEFAULT_RELAY_BYTES_PER_SECOND; a user relaying faster is cut off with `rate-limited`.
+   */
+  relayBytesPerSecond?: number
+  /**
+   * The TURN server's shared secret (coturn `static-auth-secret`, with `use-auth-secret`). With
+   * `turnUrls`, every `session:ready` carries TURN credentials valid TURN_CREDENTIAL_TTL_SECONDS.
+   */
+  turnSecret?: string
+  /** The TURN server's URLs, e.g. `turn:turn.example.com:3478?transport=udp`. */
+  turnUrls?: string[]
 }
 
 export interface SignalingServer {
@@ -41,6 +58,15 @@ export async function createSignalingServer(options: SignalingServerOptions): Pr
   const store = options.sessionStore ?? new InMemorySessionStore()
   const logger = options.logger ?? quietLogger
   const auth = createAuthMiddleware(options.jwtSecret, logger)
+  const relay: RelaySettings = {
+    enabled: options.relay ?? true,
+    bytesPerSecond: checkRelayBytesPerSecond(
+      options.relayBytesPerSecond ?? DEFAULT_RELAY_BYTES_PER_SECOND,
+      'relayBytesPerSecond',
+    ),
+  }
+  const turn = checkTurn(options.turnSecret, options.turnUrls, { secret: 'turnSecret', urls: 'turnUrls' })
+  const offer = sessionOffer(relay, turn)
 
   const http = createServer(createHealthHandler(store, logger))
   const socketOptions: Partial<ServerOptions> = {
@@ -52,8 +78,8 @@ export async function createSignalingServer(options: SignalingServerOptions): Pr
   io.use(auth)
   io.on('connection', (socket) => {
     registerRouting(socket, { io, store, logger })
-    registerRelay(socket, { io, store, logger })
-    void startSession(socket, { io, store, logger })
+    registerRelay(socket, { io, store, logger, settings: relay })
+    void startSession(socket, { io, store, logger, offer })
   })
 
   try {
@@ -73,6 +99,15 @@ export async function createSignalingServer(options: SignalingServerOptions): Pr
       closing ??= io.close()
       return closing
     },
+  }
+}
+
+/** What each login is told about ICE servers and the relay. */
+function sessionOffer(relay: RelaySettings, turn: TurnSettings | undefined): (userId: string) => SessionOffer {
+  return (userId) => {
+    const offer: SessionOffer = { iceServers: turn ? [turnCredentials(turn, userId)] : [], relay: relay.enabled }
+    if (relay.enabled) offer.relayBytesPerSecond = relay.bytesPerSecond
+    return offer
   }
 }
 

@@ -1,12 +1,18 @@
+import type { SessionReadyMessage } from '@ferry/protocol'
 import type { Logger } from './logger.js'
 import { SESSIONS_ROOM, userRoom } from './rooms.js'
 import type { SessionStore } from './session-store.js'
 import type { FerryServer, FerrySocket } from './types.js'
 
+/** What `session:ready` says besides who is online: ICE servers (TURN credentials) and the relay. */
+export type SessionOffer = Omit<SessionReadyMessage, 'userId' | 'online'>
+
 export interface SessionContext {
   io: FerryServer
   store: SessionStore
   logger: Logger
+  /** Made for each login, so credentials are fresh and name the user. */
+  offer(userId: string): SessionOffer
 }
 
 const REPLACED_MESSAGE = 'another login for this user id replaced this session'
@@ -19,7 +25,7 @@ const REPLACED_MESSAGE = 'another login for this user id replaced this session'
  *
  * Resolves once the session is ready, or the socket left first. Never rejects.
  */
-export async function startSession(socket: FerrySocket, { io, store, logger }: SessionContext): Promise<void> {
+export async function startSession(socket: FerrySocket, { io, store, logger, offer }: SessionContext): Promise<void> {
   const { userId } = socket.data
   const claimed = store.claim(userId, socket.id)
 
@@ -45,7 +51,7 @@ export async function startSession(socket: FerrySocket, { io, store, logger }: S
     await socket.join(userRoom(userId))
     const online = (await store.list()).filter((id) => id !== userId)
     if (socket.disconnected) return
-    socket.emit('session:ready', { userId, online, iceServers: [], relay: true })
+    socket.emit('session:ready', { userId, online, ...offer(userId) })
     await socket.join(SESSIONS_ROOM)
     if (previous === undefined) {
       logger.info(`${userId} online`)

@@ -1,6 +1,7 @@
 /**
  * A token bucket: `take()` succeeds while tokens remain, and tokens come back at a steady rate up to
- * the burst size. One per socket bounds how fast a client can make the server work for it.
+ * the burst size. A token is whatever the caller counts: one request (signaling), or one byte (relay).
+ * One per socket bounds how fast a client can make the server work for it.
  */
 export class TokenBucket {
   readonly #ratePerMs: number
@@ -18,13 +19,16 @@ export class TokenBucket {
     this.#last = now()
   }
 
-  /** Takes one token. False when the bucket is empty: the caller should refuse the request. */
-  take(): boolean {
+  /**
+   * Takes `count` tokens (one by default), all or none. False when fewer remain: the caller should
+   * refuse the request. A count above the burst can never be taken.
+   */
+  take(count = 1): boolean {
     const now = this.#now()
     this.#tokens = Math.min(this.#burst, this.#tokens + (now - this.#last) * this.#ratePerMs)
     this.#last = now
-    if (this.#tokens < 1) return false
-    this.#tokens -= 1
+    if (this.#tokens < count) return false
+    this.#tokens -= count
     return true
   }
 }

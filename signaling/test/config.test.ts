@@ -1,16 +1,24 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { FerryError } from '@ferry/protocol'
-import { DEFAULT_HOST, DEFAULT_PORT, loadConfig } from '../src/index.js'
+import { DEFAULT_RELAY_BYTES_PER_SECOND, FerryError } from '@ferry/protocol'
+import { DEFAULT_HOST, DEFAULT_PORT, loadConfig, MIN_RELAY_BYTES_PER_SECOND } from '../src/index.js'
 
 const SECRET = 'a-secret-of-at-least-thirty-two-bytes!'
+const TURN_SECRET = 'a-turn-secret-of-at-least-32-bytes!!'
+const RELAY_DEFAULTS = { relay: true, relayBytesPerSecond: DEFAULT_RELAY_BYTES_PER_SECOND }
 
 function refused(message: RegExp): (error: unknown) => boolean {
   return (error) => error instanceof FerryError && error.code === 'invalid-argument' && message.test(error.message)
 }
 
-test('loadConfig defaults to dev mode on 127.0.0.1:8787 with any origin', () => {
-  assert.deepEqual(loadConfig([], {}), { port: DEFAULT_PORT, host: DEFAULT_HOST, corsOrigin: true, help: false })
+test('loadConfig defaults to dev mode on 127.0.0.1:8787 with any origin, relay on, no TURN', () => {
+  assert.deepEqual(loadConfig([], {}), {
+    port: DEFAULT_PORT,
+    host: DEFAULT_HOST,
+    corsOrigin: true,
+    ...RELAY_DEFAULTS,
+    help: false,
+  })
 })
 
 test('loadConfig reads environment variables', () => {
@@ -19,12 +27,20 @@ test('loadConfig reads environment variables', () => {
     FERRY_HOST: '0.0.0.0',
     FERRY_JWT_SECRET: SECRET,
     FERRY_CORS_ORIGIN: 'https://app.example.com, http://localhost:5173',
+    FERRY_RELAY: 'off',
+    FERRY_RELAY_BYTES_PER_SECOND: '1000000',
+    FERRY_TURN_SECRET: TURN_SECRET,
+    FERRY_TURN_URLS: 'turn:turn.example.com:3478?transport=udp, turns:turn.example.com:5349',
   })
   assert.deepEqual(config, {
     port: 9000,
     host: '0.0.0.0',
     jwtSecret: SECRET,
     corsOrigin: ['https://app.example.com', 'http://localhost:5173'],
+    relay: false,
+    relayBytesPerSecond: 1_000_000,
+    turnSecret: TURN_SECRET,
+    turnUrls: ['turn:turn.example.com:3478?transport=udp', 'turns:turn.example.com:5349'],
     help: false,
   })
 })
@@ -35,8 +51,27 @@ test('loadConfig lets flags win over environment variables, in both flag forms',
     FERRY_HOST: '0.0.0.0',
     FERRY_CORS_ORIGIN: '*',
   })
-  assert.deepEqual(config, { port: 0, host: '::1', jwtSecret: SECRET, corsOrigin: 'https://a.example', help: false })
+  assert.deepEqual(config, {
+    port: 0,
+    host: '::1',
+    jwtSecret: SECRET,
+    corsOrigin: 'https://a.example',
+    ...RELAY_DEFAULTS,
+    help: false,
+  })
   assert.equal(loadConfig(['--cors-origin', '*'], {}).corsOrigin, true)
+  assert.equal(loadConfig(['--no-relay'], { FERRY_RELAY: 'on' }).relay, false)
+  assert.equal(loadConfig([], { FERRY_RELAY: 'on' }).relay, true)
+  const relayed = loadConfig(
+    ['--relay-bytes-per-second=2000000', '--turn-secret', TURN_SECRET, '--turn-urls=turn:a:1'],
+    {
+      FERRY_RELAY_BYTES_PER_SECOND: '1000000',
+      FERRY_TURN_SECRET: 'ignored because the flag wins',
+    },
+  )
+  assert.equal(relayed.relayBytesPerSecond, 2_000_000)
+  assert.equal(relayed.turnSecret, TURN_SECRET)
+  assert.deepEqual(relayed.turnUrls, ['turn:a:1'])
   assert.equal(loadConfig(['--help'], {}).help, true)
 })
 
@@ -53,4 +88,15 @@ test('loadConfig rejects bad values with a message naming the setting', () => {
   assert.throws(() => loadConfig(['--cors-origin', 'https://a.example/path'], {}), refused(/--cors-origin/))
   assert.throws(() => loadConfig(['--cors-origin', 'ftp://a.example'], {}), refused(/--cors-origin/))
   assert.throws(() => loadConfig(['--verbose'], {}), refused(/unknown option --verbose/))
+  assert.throws(() => loadConfig([], { FERRY_RELAY: 'maybe' }), refused(/FERRY_RELAY must be on or off/))
+  assert.throws(() => loadConfig(['--no-relay=yes'], {}), refused(/--no-relay takes no value/))
+  assert.throws(() => loadConfig(['--relay-bytes-per-second', 'fast'], {}), refused(/--relay-bytes-per-second/))
+  const tooSlow = String(MIN_RELAY_BYTES_PER_SECOND - 1)
+  assert.throws(() => loadConfig([], { FERRY_RELAY_BYTES_PER_SECOND: tooSlow }), refused(/at least/))
+  assert.throws(() => loadConfig([], { FERRY_TURN_SECRET: TURN_SECRET }), refused(/needs .*FERRY_TURN_URLS/))
+  assert.throws(() => loadConfig(['--turn-urls', 'turn:a:1'], {}), refused(/--turn-urls needs .*turn-secret/))
+  const short = { FERRY_TURN_SECRET: 'short', FERRY_TURN_URLS: 'turn:a:1' }
+  assert.throws(() => loadConfig([], short), refused(/FERRY_TURN_SECRET must be at least 32 bytes/))
+  const http = { FERRY_TURN_SECRET: TURN_SECRET, FERRY_TURN_URLS: 'http://a:1' }
+  assert.throws(() => loadConfig([], http), refused(/FERRY_TURN_URLS must be turn: or turns: URLs/))
 })

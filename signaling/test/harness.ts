@@ -1,9 +1,10 @@
-import type {
-  Ack,
-  ClientToServerEvents,
-  HandshakeAuth,
-  ServerToClientEvents,
-  SessionReadyMessage,
+import {
+  type Ack,
+  type ClientToServerEvents,
+  DEFAULT_RELAY_BYTES_PER_SECOND,
+  type HandshakeAuth,
+  type ServerToClientEvents,
+  type SessionReadyMessage,
 } from '@ferry/protocol'
 import { SignJWT } from 'jose'
 import { io, type Socket } from 'socket.io-client'
@@ -15,6 +16,9 @@ export type Client = Socket<ServerToClientEvents, ClientToServerEvents>
 export const EVENT_TIMEOUT_MS = 3000
 
 export const TEST_SECRET = 'test-secret-that-is-at-least-32-bytes-long'
+
+/** What `session:ready` says besides the user and who is online, on a server with default options. */
+export const DEFAULT_OFFER = { iceServers: [], relay: true, relayBytesPerSecond: DEFAULT_RELAY_BYTES_PER_SECOND }
 
 /** Starts a server on a free port; `t.after` closes it and every client opened through it. */
 export async function startServer(
@@ -30,17 +34,22 @@ export async function startServer(
   return {
     server,
     connect(auth) {
-      const client: Client = io(server.url, {
-        auth: { ...auth },
-        transports: ['websocket'],
-        reconnection: false,
-        forceNew: true,
-        autoConnect: false,
-      })
+      const client = openClient(server.url, auth)
       clients.push(client)
       return client
     },
   }
+}
+
+/** A client of the server at `url`, not connected yet (see `login`); the caller closes it. */
+export function openClient(url: string, auth: HandshakeAuth): Client {
+  return io(url, {
+    auth: { ...auth },
+    transports: ['websocket'],
+    reconnection: false,
+    forceNew: true,
+    autoConnect: false,
+  })
 }
 
 /** Resolves with the first `event` the client receives, or rejects after `EVENT_TIMEOUT_MS`. */

@@ -109,9 +109,12 @@ export class FerryClient {
         this.setState('disconnected')
         reject(loginError(err))
       })
-      socket.on('session:ready', ({ userId, online, iceServers, relay }) => {
+      socket.on('session:ready', ({ userId, online, iceServers, relay, relayBytesPerSecond }) => {
         this.serverIceServers = Array.isArray(iceServers) ? iceServers : []
         this.serverRelays = relay !== false
+        if (typeof relayBytesPerSecond === 'number' && relayBytesPerSecond > 0) {
+          this.serverRelayRate = relayBytesPerSecond
+        }
         if (!this.links) this.links = this.createLinks(userId)
         this.me = userId
         this.onlineUsers.clear()

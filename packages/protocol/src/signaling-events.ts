@@ -70,6 +70,11 @@ export interface SessionReadyMessage {
   iceServers: IceServer[]
   /** Whether this server relays frames between peers with no direct path. */
   relay: boolean
+  /**
+   * When the server relays: the byte rate it allows each user through the relay, sustained (bursts
+   * may reach twice this). A client relaying faster is cut off with `rate-limited`, so senders pace.
+   */
+  relayBytesPerSecond?: number
 }
 
 export interface SessionEndedMessage {

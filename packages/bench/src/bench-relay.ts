@@ -1,0 +1,100 @@
+/**
+ * Relay benchmark: a file Node -> Node through the signaling server, by Ferry (two `FerryClient`s with
+ * `transport: 'relay'`) and by a bare Socket.IO binary stream through the same server (an ideal sender
+ * with the same ack window), alternating in the same run. The server runs in a process of its own so
+ * its RSS growth is measured apart from the peers'. One JSON line on stdout; progress on stderr.
+ *
+ *   pnpm bench:relay [--size MiB] [--rounds N]
+ *
+ * `pnpm bench:relay` runs it in a network namespace with only loopback (packages/devkit/netns.mjs).
+ */
+import { rmSync } from 'node:fs'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { constants, tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { BYTES_PER_MIB, megabytesPerSecond, round } from './measure.js'
+import { writeSeededFile } from './payload.js'
+import { killAllPeers } from './peer-child.js'
+import type { PeerImpl } from './peer-ipc.js'
+import { parseRelayBenchArgs, type RelayBenchArgs } from './relay/relay-args.js'
+import { relayReport } from './relay/relay-report.js'
+import { type RelayRunConfig, type RelayRunOutcome, runRelayPair } from './relay/run-relay-pair.js'
+import { SignalingProcess } from './relay/signaling-process.js'
+
+/** Fixed seed: every run sends the same bytes. */
+const FILE_SEED = 0x5eed0003
+
+/** Raw first in each round, as in bench-node: neither side always runs on a warmer machine. */
+const IMPLS: readonly PeerImpl[] = ['raw', 'ferry']
+
+async function main(): Promise<void> {
+  let args: RelayBenchArgs
+  try {
+    args = parseRelayBenchArgs(process.argv.slice(2))
+  } catch (error) {
+    console.error((error as Error).message)
+    process.exit(2)
+  }
+  if (process.env.FERRY_NETNS !== '1') {
+    console.error('warning: not inside a loopback-only network namespace (use `pnpm bench:relay`)')
+  }
+  const workDir = await mkdtemp(join(tmpdir(), 'ferry-bench-relay-'))
+  let signaling: SignalingProcess | undefined
+  const stop = (signal: NodeJS.Signals): void => {
+    console.error(`\n${signal}: stopping`)
+    killAllPeers()
+    signaling?.kill()
+    rmSync(workDir, { recursive: true, force: true })
+    process.exit(128 + constants.signals[signal])
+  }
+  process.once('SIGINT', stop)
+  process.once('SIGTERM', stop)
+
+  try {
+    signaling = await SignalingProcess.start()
+    console.error(`signaling server at ${signaling.url}, in its own process`)
+    const sizeBytes = Math.round(args.sizeMiB * BYTES_PER_MIB)
+    const sourcePath = join(workDir, 'source.bin')
+    const expectedSha256 = await writeSeededFile(sourcePath, sizeBytes, FILE_SEED)
+    console.error(`relay-file: ${round(sizeBytes / BYTES_PER_MIB, 3)} MiB, sha256 ${expectedSha256}`)
+    const config: RelayRunConfig = {
+      benchCase: 'file',
+      sizeBytes,
+      seed: FILE_SEED,
+      sourcePath,
+      expectedSha256,
+      cmdCount: 0,
+      cmdWarmup: 0,
+      url: signaling.url,
+    }
+    const runs: RelayRunOutcome[] = []
+    let index = 0
+    for (let roundNo = 0; roundNo < args.rounds; roundNo++) {
+      for (const impl of IMPLS) {
+        index++
+        const run = await runRelayPair({ impl, index, config, signaling, workDir })
+        console.error(
+          `  ${impl} relay-file run ${index}: ${megabytesPerSecond(sizeBytes, run.seconds)} MB/s, ` +
+            `server RSS growth ${run.serverRssGrowthMiB} MiB`,
+        )
+        runs.push(run)
+      }
+    }
+    const report = relayReport(sizeBytes, runs)
+    console.log(JSON.stringify(report.line))
+    console.error(report.summary)
+  } finally {
+    killAllPeers()
+    await signaling?.close()
+    await rm(workDir, { recursive: true, force: true })
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    killAllPeers()
+    console.error(`bench failed: ${error instanceof Error ? error.message : String(error)}`)
+    process.exit(1)
+  },
+)

@@ -1,0 +1,50 @@
+import { FerryError } from '@ferry/protocol'
+import { MIN_RELAY_BYTES_PER_SECOND, MIN_TURN_SECRET_BYTES } from './constants.js'
+import type { TurnSettings } from './turn-credentials.js'
+
+/**
+ * Checks of relay and TURN settings, shared by `createSignalingServer` and the CLI. Each throws a
+ * `FerryError` with code `invalid-argument` whose message starts with `name`, the setting as the
+ * caller knows it (an option, a flag or an environment variable).
+ */
+
+export function checkRelayBytesPerSecond(value: number, name: string): number {
+  if (!Number.isSafeInteger(value) || value < MIN_RELAY_BYTES_PER_SECOND) {
+    throw bad(`${name} must be a whole number of bytes per second, at least ${MIN_RELAY_BYTES_PER_SECOND}`)
+  }
+  return value
+}
+
+export function checkTurnSecret(value: string, name: string): string {
+  const bytes = new TextEncoder().encode(value).length
+  if (bytes < MIN_TURN_SECRET_BYTES) {
+    throw bad(`${name} must be at least ${MIN_TURN_SECRET_BYTES} bytes (it has ${bytes})`)
+  }
+  return value
+}
+
+/** A TURN URL as RTCPeerConnection takes it: `turn:` or `turns:`, a host, optional port and query. */
+export function checkTurnUrl(value: string, name: string): string {
+  if (!/^turns?:[^\s,]+$/.test(value)) throw bad(`${name} must be turn: or turns: URLs, got "${value}"`)
+  return value
+}
+
+/** Both the secret and at least one URL, or neither. */
+export function checkTurn(
+  secret: string | undefined,
+  urls: readonly string[] | undefined,
+  names: { secret: string; urls: string },
+): TurnSettings | undefined {
+  const hasUrls = urls !== undefined && urls.length > 0
+  if (secret === undefined && !hasUrls) return undefined
+  if (secret === undefined) throw bad(`${names.urls} needs ${names.secret} too`)
+  if (!hasUrls) throw bad(`${names.secret} needs ${names.urls} too`)
+  return {
+    secret: checkTurnSecret(secret, names.secret),
+    urls: urls.map((url) => checkTurnUrl(url, names.urls)),
+  }
+}
+
+function bad(message: string): FerryError {
+  return new FerryError('invalid-argument', message)
+}
