@@ -4,6 +4,13 @@ import { fileURLToPath } from 'node:url'
 import { createSignalingServer } from '@ferry/signaling'
 import { createServer } from 'vite'
 
+/**
+ * The relay's per-user rate in these tests: slow enough that a person's click on Cancel lands while a
+ * relayed file of 128 MiB is still under way (about 8 s), fast enough to keep the relay specs short.
+ * Each client paces itself to the rate the server announces, so this is what relayed transfers get.
+ */
+const RELAY_BYTES_PER_SECOND = 16 * 1024 * 1024
+
 const DEMO = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'demo')
 
 /**
@@ -11,7 +18,7 @@ const DEMO = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'demo')
  * and tells the tests where the page is (FERRY_DEMO_URL). The returned function stops both.
  */
 export default async function globalSetup(): Promise<() => Promise<void>> {
-  const signaling = await createSignalingServer({ port: 0 })
+  const signaling = await createSignalingServer({ port: 0, relayBytesPerSecond: RELAY_BYTES_PER_SECOND })
   process.env.FERRY_SIGNALING_URL = signaling.url
   process.env.FERRY_DEMO_PORT = '0'
   process.env.FERRY_DEMO_LOG_LEVEL = 'warn'
