@@ -41,6 +41,7 @@ export interface DirectTransportOptions {
 interface SimplePeerInternals {
   _channel?: RTCDataChannel
   _pc?: RTCPeerConnection
+  _setupData(event: { channel: RTCDataChannel }): void
 }
 
 /**
@@ -68,10 +69,7 @@ export class DirectTransport {
       if (this.state !== 'closed') this.handlers.signal(data as unknown as SignalData)
     })
     this.sp.on('connect', () => void this.onConnect())
-    // The answering side can receive before simple-peer calls it connected: accept frames until closed.
-    this.sp.on('data', (data: Uint8Array) => {
-      if (this.state !== 'closed') this.handlers.frame(data)
-    })
+    this.takeMessages()
     this.sp.on('close', () => this.fail(this.state === 'open' ? 'peer-gone' : 'link-failed', 'peer connection closed'))
     this.sp.on('error', (err: Error & { code?: string }) =>
       this.fail(this.state === 'open' ? 'peer-gone' : 'link-failed', err.code ?? err.message),
@@ -98,6 +96,30 @@ export class DirectTransport {
     this.state = 'closed'
     if (this.connectTimer) clearTimeout(this.connectTimer)
     this.sp.destroy()
+  }
+
+  /**
+   * Frames are taken straight from the data channel's `message` event rather than through simple-peer's
+   * stream, which would wrap each message in a Buffer and pass it through a Readable: a cmd's round trip
+   * is mostly that overhead. The initiator's channel exists now; the answerer's arrives later.
+   */
+  private takeMessages(): void {
+    const internals = this.sp as unknown as SimplePeerInternals
+    const take = (channel: RTCDataChannel) => {
+      // The answering side can receive before simple-peer calls it connected: accept frames until closed.
+      channel.onmessage = (event: MessageEvent<ArrayBuffer>) => {
+        if (this.state !== 'closed') this.handlers.frame(new Uint8Array(event.data))
+      }
+    }
+    if (internals._channel) {
+      take(internals._channel)
+      return
+    }
+    const setupData = internals._setupData.bind(this.sp)
+    internals._setupData = (event) => {
+      setupData(event)
+      if (internals._channel) take(internals._channel)
+    }
   }
 
   private fail(code: FerryErrorCode, message: string): void {

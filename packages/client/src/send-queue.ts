@@ -42,6 +42,8 @@ export class SendQueue {
   private closed = false
   /** The current channel has fired `bufferedamountlow` at least once. */
   private lowFires = false
+  /** At least the channel's `bufferedAmount`: see `below()`. */
+  private buffered = 0
 
   /**
    * Starts sending on `channel`, or moves to it from the previous one. Frames queued and not yet
@@ -51,6 +53,7 @@ export class SendQueue {
     if (this.closed) return
     this.channel = channel
     this.lowFires = false
+    this.buffered = channel.bufferedAmount
     onLow?.(() => {
       if (this.channel !== channel) return
       this.lowFires = true
@@ -109,24 +112,41 @@ export class SendQueue {
       clearTimeout(this.pollTimer)
       this.pollTimer = undefined
     }
-    while (!this.closed && this.control.length > 0 && channel.bufferedAmount < CONTROL_LIMIT_BYTES) {
+    while (!this.closed && this.control.length > 0 && this.below(CONTROL_LIMIT_BYTES)) {
       const { frame, onSent } = this.control.shift()!
-      channel.send(frame)
+      this.send(channel, frame)
       onSent?.()
     }
     let blocked = this.control.length > 0
     while (!blocked && !this.closed && this.sources.length > 0) {
-      if (channel.bufferedAmount >= HIGH_WATER_BYTES) {
+      if (!this.below(HIGH_WATER_BYTES)) {
         blocked = true
         break
       }
       const frame = this.nextDataFrame()
       if (!frame) break
-      channel.send(frame)
+      this.send(channel, frame)
     }
     if (blocked && !this.closed) {
       this.pollTimer = setTimeout(() => this.pump(), this.lowFires ? SAFETY_POLL_MS : BUFFERED_POLL_MS)
     }
+  }
+
+  /**
+   * Whether the channel buffers less than `limit`. Reading `bufferedAmount` is costly in some
+   * implementations (a native round trip in `@roamhq/wrtc`, most of a cmd's cost), so the queue keeps an
+   * upper bound, the last reading plus what it sent since, and reads again only when that reaches the
+   * limit: a buffer only drains on its own, so the bound is never too low.
+   */
+  private below(limit: number): boolean {
+    if (this.buffered < limit) return true
+    this.buffered = this.channel?.bufferedAmount ?? 0
+    return this.buffered < limit
+  }
+
+  private send(channel: FrameChannel, frame: Uint8Array): void {
+    channel.send(frame)
+    this.buffered += frame.length
   }
 
   private nextDataFrame(): Uint8Array | undefined {
