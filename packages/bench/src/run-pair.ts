@@ -25,6 +25,14 @@ const PEER_FILES: Record<PeerImpl, string> = {
 /** What a run shares between its two children. */
 export type RunConfig = Omit<PeerConfig, 'role' | 'selfId' | 'peerId' | 'workDir'>
 
+/** A process the run measures besides the two peers (the relay bench's signaling server). */
+export interface MeasuredServer {
+  /** Takes the RSS baseline, right before the clock starts. */
+  baseline(): void
+  /** Peak RSS growth since `baseline`, in MiB. */
+  report(): Promise<number>
+}
+
 export interface RunSpec {
   impl: PeerImpl
   /** Numbers the run in labels, user ids and its work directory. */
@@ -32,6 +40,11 @@ export interface RunSpec {
   config: RunConfig
   /** The run gets a fresh directory under this one for what it receives; it is removed afterwards. */
   workDir: string
+  /** The peer scripts by implementation. Default: the direct-path peers. */
+  peerFiles?: Record<PeerImpl, string>
+  /** Names the run in labels and user ids. Default: the bench case. */
+  name?: string
+  server?: MeasuredServer
 }
 
 export interface RunOutcome {
@@ -40,6 +53,8 @@ export interface RunOutcome {
   senderRssGrowthMiB: number
   receiverRssGrowthMiB: number
   rttMs: number[]
+  /** With a `server` in the spec: its peak RSS growth while the data went through it. */
+  serverRssGrowthMiB?: number
 }
 
 /**
@@ -51,12 +66,13 @@ export interface RunOutcome {
 export async function runPair(spec: RunSpec): Promise<RunOutcome> {
   const { impl, index, config } = spec
   const benchCase: BenchCase = config.benchCase
-  const label = `${impl} ${benchCase} run ${index}`
+  const name = spec.name ?? benchCase
+  const label = `${impl} ${name} run ${index}`
   const workDir = join(spec.workDir, `run-${index}`)
   await mkdir(workDir, { recursive: true })
-  const senderId = `bench-sender-${index}`
-  const receiverId = `bench-receiver-${index}`
-  const file = PEER_FILES[impl]
+  const senderId = `${name}-sender-${index}`
+  const receiverId = `${name}-receiver-${index}`
+  const file = (spec.peerFiles ?? PEER_FILES)[impl]
   const receiver = new PeerChild(`${label}, receiver`, file, {
     ...config,
     role: 'receiver',
@@ -84,12 +100,14 @@ export async function runPair(spec: RunSpec): Promise<RunOutcome> {
     await step(started.next('linked', LINK_TIMEOUT_MS))
     receiver.send({ t: 'arm' })
     await step(receiver.next('armed', STEP_TIMEOUT_MS))
+    spec.server?.baseline()
     started.send({ t: 'start' })
     const transferMs =
       benchCase === 'cmd'
         ? SLACK_MS + (config.cmdWarmup + config.cmdCount) * MAX_CMD_RTT_MS
         : SLACK_MS + config.sizeBytes / MIN_TRANSFER_BYTES_PER_MS
     const sent = (await step(started.next('sent', transferMs))).result
+    const serverRssGrowthMiB = spec.server ? await step(spec.server.report()) : undefined
     let receiverRssGrowthMiB = 0
     if (benchCase !== 'cmd') {
       receiverRssGrowthMiB = (await step(receiver.next('received', STEP_TIMEOUT_MS))).result.rssGrowthMiB
@@ -104,13 +122,15 @@ export async function runPair(spec: RunSpec): Promise<RunOutcome> {
       }
     }
     await Promise.all([started.close(), receiver.close()])
-    return {
+    const outcome: RunOutcome = {
       impl,
       seconds: sent.seconds,
       senderRssGrowthMiB: sent.rssGrowthMiB,
       receiverRssGrowthMiB,
       rttMs: sent.rttMs,
     }
+    if (serverRssGrowthMiB !== undefined) outcome.serverRssGrowthMiB = serverRssGrowthMiB
+    return outcome
   } catch (error) {
     receiver.kill()
     sender?.kill()
