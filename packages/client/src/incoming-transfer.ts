@@ -63,10 +63,6 @@ export class IncomingTransfer<T> {
     this.chain.catch((err: unknown) => this.failFromError(err, 'file-write-error'))
   }
 
-  get done(): boolean {
-    return this.finished
-  }
-
   get taskId(): number {
     return this.o.start.taskId
   }

@@ -89,10 +89,6 @@ export class OutgoingTransfer implements FrameSource {
     )
   }
 
-  get done(): boolean {
-    return this.finished
-  }
-
   nextFrame(): Uint8Array | undefined {
     if (this.finished || this.suspended) return undefined
     const frame = this.ready.shift()
