@@ -1,16 +1,24 @@
 import {
   CONNECT_TIMEOUT_MS,
+  checkMessage,
   DEFAULT_MAX_BUFFER_BYTES,
   DEFAULT_RELAY_BYTES_PER_SECOND,
   DIRECT_CONNECT_TIMEOUT_MS,
   decodeFrame,
   encodeFrame,
+  encodeMessage,
   FerryError,
   type FerryErrorCode,
+  type FerryMessage,
+  type FileMessage,
   type Frame,
   type IceServer,
   IDLE_TIMEOUT_MS,
+  type ImageMessage,
   MAX_CMD_BYTES,
+  MEDIA_TASK_ID_BASE,
+  MESSAGE_TIMEOUT_MS,
+  type MediaMessage,
   USER_ID_PATTERN,
   utf8Encode,
 } from '@ferry/protocol'
@@ -18,6 +26,15 @@ import { browserPlatform } from './browser/browser-platform.js'
 import { bufferSource } from './buffer-source.js'
 import { createEmitter, type Emitter } from './emitter.js'
 import { LinkManager } from './link-manager.js'
+import { ClientMedia, type MessageFromMediaOptions } from './media/client-media.js'
+import type { CachedMedia } from './media/media-cache.js'
+import type {
+  DownloadOptions,
+  DownloadTask,
+  ImageUploadOptions,
+  MediaTask,
+  UploadOptions,
+} from './media/media-types.js'
 import { OutgoingTransfer } from './outgoing-transfer.js'
 import type { PeerLink } from './peer-link.js'
 import { Receiver } from './receiver.js'
@@ -56,9 +73,17 @@ export class FerryClient {
   private serverRelays = true
   private serverRelayRate = DEFAULT_RELAY_BYTES_PER_SECOND
   private readonly relayPacer = new RelayPacer(() => this.serverRelayRate)
+  private readonly media: ClientMedia
 
   constructor(private readonly options: FerryOptions) {
     this.platform = options.platform ?? browserPlatform()
+    this.media = new ClientMedia({
+      options,
+      platform: this.platform,
+      emit: (type, event) => this.emitter.emit(type, event as FerryEvents[typeof type]),
+      link: (peer) => this.links!.get(peer),
+      isOnline: (peer) => this.onlineUsers.has(peer),
+    })
     this.receiver = new Receiver(this.emitter, this.platform, {
       ...(options.maxBufferBytes !== undefined ? { maxBufferBytes: options.maxBufferBytes } : {}),
       ...(options.maxFileBytes !== undefined ? { maxFileBytes: options.maxFileBytes } : {}),
@@ -109,7 +134,7 @@ export class FerryClient {
         this.setState('disconnected')
         reject(loginError(err))
       })
-      socket.on('session:ready', ({ userId, online, iceServers, relay, relayBytesPerSecond }) => {
+      socket.on('session:ready', ({ userId, online, iceServers, relay, relayBytesPerSecond, media }) => {
         this.serverIceServers = Array.isArray(iceServers) ? iceServers : []
         this.serverRelays = relay !== false
         if (typeof relayBytesPerSecond === 'number' && relayBytesPerSecond > 0) {
@@ -117,6 +142,7 @@ export class FerryClient {
         }
         if (!this.links) this.links = this.createLinks(userId)
         this.me = userId
+        this.media.onSession(userId, media)
         this.onlineUsers.clear()
         for (const user of online) this.onlineUsers.add(user)
         this.setState('connected')
@@ -218,11 +244,75 @@ export class FerryClient {
     return entry.task
   }
 
-  /** Cancels an unfinished buffer or file send. A cmd cannot be cancelled (answers `unknown-task`). */
+  /**
+   * Sends a text, file or image message: one frame, confirmed by the receiver (its `message` event).
+   * Text + file name + thumbnail over MAX_MESSAGE_BYTES fail with `message-too-large`.
+   */
+  sendMessage(to: string, message: FerryMessage | string, options: SendOptions = {}): Task {
+    const entry = this.tasks.create('message', to, options.cookie, (event) => this.emitter.emit('result', event))
+    const value: unknown = typeof message === 'string' ? { type: 'text', text: message } : message
+    const check = checkMessage(value)
+    const refused = this.checkTarget(to) ?? (check.ok ? undefined : new FerryError(check.code, check.reason))
+    if (refused) return this.tasks.failSoon(entry, refused)
+    const link = this.links!.get(to)
+    entry.link = link
+    entry.stop = startTimer(MESSAGE_TIMEOUT_MS, () =>
+      this.tasks.settle(entry, new FerryError('idle-timeout', 'the receiver did not confirm the message')),
+    )
+    const payload = encodeMessage(value as FerryMessage)
+    link.queue.sendControl(encodeFrame({ type: 'message', taskId: entry.wireId, payload }), () => {
+      entry.sentGeneration = link.generation
+    })
+    return entry.task
+  }
+
+  /**
+   * Uploads a file as media (the local cache, then the server store when the server has one) and
+   * resolves with a file message carrying its new media id. Progress and the end come as
+   * `media-progress` and `media-result` events; `cancelMedia(task.id)` or `options.signal` cancels.
+   */
+  createFileMessage(file: FileInput, options: UploadOptions = {}): MediaTask<FileMessage> {
+    return this.media.upload<FileMessage>('file', file, options)
+  }
+
+  /** Like `createFileMessage` for an image: width and height are read from its header (JPEG, PNG, BMP, GIF, WebP) unless given. */
+  createImageMessage(file: FileInput, options: ImageUploadOptions = {}): MediaTask<ImageMessage> {
+    return this.media.upload<ImageMessage>('image', file, options)
+  }
+
+  /** A file or image message for a media id uploaded before, without uploading again. */
+  messageFromMedia(mediaId: string, options?: MessageFromMediaOptions): Promise<FileMessage | ImageMessage> {
+    return this.media.messageFromMedia(mediaId, options)
+  }
+
+  /**
+   * Downloads a media by message (or bare media id): from the local cache, else an online peer that
+   * holds it, else the server store. The content is checked against the published SHA-256 and cached.
+   */
+  downloadMedia(target: MediaMessage | string, options: DownloadOptions = {}): DownloadTask {
+    return this.media.download(target, options)
+  }
+
+  /** Cancels an upload or download; what it had stored is removed. */
+  cancelMedia(taskId: string): CancelResult {
+    return this.media.cancel(taskId)
+  }
+
+  /** Media in this user's local cache, most recently used first. */
+  listMedia(): Promise<CachedMedia[]> {
+    return this.media.list()
+  }
+
+  /** Removes a media from the local cache (not from the server store). */
+  deleteMedia(mediaId: string): Promise<boolean> {
+    return this.media.delete(mediaId)
+  }
+
+  /** Cancels an unfinished buffer or file send. A cmd or message cannot be cancelled (answers `unknown-task`). */
   cancelSend(taskId: string): CancelResult {
     const entry = this.tasks.find(taskId)
     if (!entry) return this.tasks.wasFinished(taskId) ? 'already-finished' : 'unknown-task'
-    if (entry.kind === 'cmd') return 'unknown-task'
+    if (entry.kind === 'cmd' || entry.kind === 'message') return 'unknown-task'
     if (entry.transfer) entry.transfer.cancel()
     else this.tasks.settle(entry, new FerryError('cancelled', 'cancelled by the sender'))
     return 'ok'
@@ -329,6 +419,7 @@ export class FerryClient {
       }
     }
     this.receiver.onLinkSwitched(link)
+    this.media.peers.onLinkSwitched(link)
   }
 
   private onLinkClosed(link: PeerLink, code: FerryErrorCode, message: string): void {
@@ -337,6 +428,7 @@ export class FerryClient {
       else this.tasks.settle(entry, new FerryError(code, message))
     }
     this.receiver.onLinkClosed(link, code, message)
+    this.media.peers.onLinkClosed(link, code, message)
     const event: FerryEvents['link'] = { peer: link.peer, state: 'closed', code }
     if (link.transport) event.transport = link.transport
     this.emitter.emit('link', event)
@@ -349,9 +441,24 @@ export class FerryClient {
       return
     }
     const frame = decoded.frame
+    if (frame.taskId >= MEDIA_TASK_ID_BASE) {
+      this.media.onFrame(link, frame)
+      return
+    }
     switch (frame.type) {
       case 'cmd':
         this.receiver.onCmd(link, frame)
+        break
+      case 'message':
+        this.receiver.onMessage(link, frame)
+        break
+      case 'media-request':
+        // Media requests always carry a media task id (see MEDIA_TASK_ID_BASE).
+        this.emitter.emit('error', {
+          code: 'protocol-error',
+          message: 'a media request with a low task id',
+          peer: link.peer,
+        })
         break
       case 'start':
         this.receiver.onStart(link, frame)
@@ -405,6 +512,7 @@ export class FerryClient {
     }
     this.links?.closeAll(code, message)
     this.receiver.closeAll(code, message)
+    this.media.shutdown(code, message)
     this.socket?.disconnect()
   }
 }

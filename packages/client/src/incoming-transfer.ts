@@ -5,7 +5,7 @@ import {
   FerryError,
   type FerryErrorCode,
   type StartFrame,
-  type TransferKind,
+  type WireKind,
 } from '@ferry/protocol'
 import { bytesEqual, toHex } from './hex.js'
 import { IdleTimer } from './idle-timer.js'
@@ -37,7 +37,7 @@ export interface IncomingTransferOptions<T> {
  * what it wrote.
  */
 export class IncomingTransfer<T> {
-  readonly kind: TransferKind
+  readonly kind: WireKind
   readonly size: number
   private sink: TransferSink<T> | undefined
   private hasher: Hasher | undefined

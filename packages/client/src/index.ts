@@ -1,4 +1,19 @@
-export { FerryError, type FerryErrorCode, MAX_CMD_BYTES } from '@ferry/protocol'
+export {
+  DEFAULT_MEDIA_MAX_BYTES,
+  FerryError,
+  type FerryErrorCode,
+  type FerryMessage,
+  type FileMessage,
+  type ImageMessage,
+  MAX_CMD_BYTES,
+  MAX_MEDIA_TASKS,
+  MAX_MESSAGE_BYTES,
+  MEDIA_ID_PATTERN,
+  MEDIA_RETENTION_MS,
+  type MediaInfo,
+  type MediaMessage,
+  type TextMessage,
+} from '@ferry/protocol'
 export { type BrowserPlatformOptions, browserPlatform } from './browser/browser-platform.js'
 export {
   deleteStoredFile,
@@ -8,5 +23,10 @@ export {
   type StoredFileMeta,
 } from './browser/idb-file-store.js'
 export { saveFile } from './browser/save-file.js'
+export { createThumbnail } from './browser/thumbnail.js'
 export { FerryClient } from './ferry-client.js'
+export type { MessageFromMediaOptions } from './media/client-media.js'
+export { imageDimensions } from './media/image-info.js'
+export type { CachedMedia, MediaCache, MediaWriter } from './media/media-cache.js'
+export type * from './media/media-types.js'
 export type * from './types.js'

@@ -3,8 +3,8 @@ import {
   encodeFrame,
   FerryError,
   type FerryErrorCode,
-  type TransferKind,
   WINDOW_BYTES,
+  type WireKind,
   writeChunkHeader,
 } from '@ferry/protocol'
 import { IdleTimer } from './idle-timer.js'
@@ -28,7 +28,7 @@ interface PendingRead {
 
 export interface OutgoingTransferOptions {
   wireId: number
-  kind: TransferKind
+  kind: WireKind
   source: FileSource
   link: PeerLink
   hasher: Promise<Hasher>

@@ -1,9 +1,11 @@
 import {
   type CmdFrame,
   DEFAULT_MAX_BUFFER_BYTES,
+  decodeMessage,
   encodeFrame,
   FerryError,
   type FerryErrorCode,
+  type MessageFrame,
   type StartFrame,
   utf8Decode,
 } from '@ferry/protocol'
@@ -55,16 +57,31 @@ export class Receiver {
     this.emitter.emit('cmd', { from: link.peer, taskId: String(frame.taskId), data })
   }
 
+  onMessage(link: PeerLink, frame: MessageFrame): void {
+    const decoded = decodeMessage(frame.payload)
+    if (!decoded.ok) {
+      replyError(link, frame.taskId, decoded.code, decoded.reason)
+      return
+    }
+    link.queue.sendControl(encodeFrame({ type: 'end-ack', taskId: frame.taskId }))
+    this.emitter.emit('message', { from: link.peer, taskId: String(frame.taskId), message: decoded.message })
+  }
+
   onStart(link: PeerLink, start: StartFrame): void {
     const from = link.peer
     const key = incomingKey(from, start.taskId)
+    const { kind, size, name, mime } = start
+    // Media transfers answer media requests, under media task ids (see PeerMedia); not here.
+    if (kind === 'media') {
+      replyError(link, start.taskId, 'protocol-error', 'a media transfer nobody asked for')
+      return
+    }
     const refusal = this.refuse(key, from, start)
     if (refusal) {
       replyError(link, start.taskId, refusal.code, refusal.message)
       return
     }
     const taskId = String(start.taskId)
-    const { kind, size, name, mime } = start
     const common = {
       start,
       link,

@@ -1,4 +1,4 @@
-import type { FerryError } from '@ferry/protocol'
+import { type FerryError, MEDIA_TASK_ID_BASE } from '@ferry/protocol'
 import type { OutgoingTransfer } from './outgoing-transfer.js'
 import type { PeerLink } from './peer-link.js'
 import type { Task, TaskKind, TaskResult } from './types.js'
@@ -6,8 +6,8 @@ import type { Task, TaskKind, TaskResult } from './types.js'
 /** How many ended task ids are remembered, so `cancelSend` can answer `already-finished`. */
 const FINISHED_IDS_KEPT = 4096
 
-/** The largest task id on the wire (u32); ids wrap around after it. */
-const MAX_WIRE_ID = 0xffff_ffff
+/** The largest id of a cmd, message or transfer; ids wrap around after it. Media requests use the ids above. */
+const MAX_WIRE_ID = MEDIA_TASK_ID_BASE - 1
 
 export interface OutgoingTask {
   readonly wireId: number

@@ -1,7 +1,9 @@
-import type { FerryError, FerryErrorCode, SignalData, TransferKind } from '@ferry/protocol'
+import type { FerryError, FerryErrorCode, FerryMessage, SignalData, TransferKind } from '@ferry/protocol'
+import type { MediaCache } from './media/media-cache.js'
+import type { MediaEvents } from './media/media-types.js'
 
-/** What a task sends. A cmd is one frame; buffers and files are chunked. */
-export type TaskKind = 'cmd' | TransferKind
+/** What a task sends. A cmd or a message is one frame; buffers and files are chunked. */
+export type TaskKind = 'cmd' | 'message' | TransferKind
 
 /** A file to send: a path (Node platform) or a Blob/File (any platform with Blob). */
 export type FileInput = string | Blob
@@ -70,6 +72,8 @@ export interface Platform {
   createFileSink(info: IncomingFileInfo): Promise<FileSink>
   /** May be async: a WebAssembly hasher has to be instantiated first. */
   createHasher(): Promise<Hasher>
+  /** The local media cache of one user (a browser or machine may be shared by several users). */
+  createMediaCache(userId: string): MediaCache
 }
 
 export interface FerryOptions {
@@ -97,6 +101,14 @@ export interface FerryOptions {
   connectTimeoutMs?: number
   /** Default `IDLE_TIMEOUT_MS`. */
   idleTimeoutMs?: number
+  /** Media uploads and downloads running at once. Default `MAX_MEDIA_TASKS` (9). */
+  maxMediaTasks?: number
+  /** When `maxMediaTasks` run: false (default) fails one more with `too-many-tasks`; true queues it. */
+  queueMediaTasks?: boolean
+  /** A media task with no progress for this long fails with `idle-timeout`. Default `MEDIA_IDLE_TIMEOUT_MS`. */
+  mediaIdleTimeoutMs?: number
+  /** Largest media this client uploads when the server keeps no media (else the server's limit). Default `DEFAULT_MEDIA_MAX_BYTES`. */
+  maxMediaBytes?: number
 }
 
 export interface SendOptions {
@@ -170,8 +182,10 @@ export type FerryEvents = {
   'receive-progress': { from: string; taskId: string; kind: TransferKind; received: number; total: number }
   /** Receiver: an incoming transfer ended without delivery; nothing of it is kept. `cancelled` when the sender cancelled. */
   'receive-failed': { from: string; taskId: string; kind: TransferKind; code: FerryErrorCode }
+  /** Receiver: a text, file or image message arrived (file and image messages carry a media id to download). */
+  message: { from: string; taskId: string; message: FerryMessage }
   /** Something went wrong that belongs to no task, e.g. a malformed frame from a peer. */
   error: { code: FerryErrorCode; message: string; peer?: string }
-}
+} & MediaEvents
 
 export type { SignalData }

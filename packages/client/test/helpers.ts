@@ -4,7 +4,7 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before } from 'node:test'
-import { createSignalingServer, type SignalingServer } from '@ferry/signaling'
+import { createSignalingServer, type SignalingServer, type SignalingServerOptions } from '@ferry/signaling'
 import wrtc from '@roamhq/wrtc'
 import { FerryClient, type FerryEvents, type FerryOptions } from '../src/index.js'
 import { nodePlatform } from '../src/node/index.js'
@@ -17,8 +17,8 @@ export interface Harness {
   close(): Promise<void>
 }
 
-export async function harness(): Promise<Harness> {
-  const server = await createSignalingServer({ port: 0 })
+export async function harness(serverOptions: Partial<SignalingServerOptions> = {}): Promise<Harness> {
+  const server = await createSignalingServer({ port: 0, ...serverOptions })
   const dir = await mkdtemp(join(tmpdir(), 'ferry-test-'))
   const clients: FerryClient[] = []
   return {
@@ -29,7 +29,11 @@ export async function harness(): Promise<Harness> {
       const client = new FerryClient({
         url: server.url,
         userId,
-        platform: nodePlatform({ wrtc, downloadDir: downloadDir ?? join(dir, userId) }),
+        platform: nodePlatform({
+          wrtc,
+          downloadDir: downloadDir ?? join(dir, userId),
+          mediaDir: join(dir, 'media'),
+        }),
         ...rest,
       })
       clients.push(client)
@@ -53,10 +57,11 @@ export type ClientOptions = Partial<FerryOptions> & { downloadDir?: string }
  */
 export function useClients<const U extends string>(
   users: Record<U, ClientOptions>,
+  serverOptions: Partial<SignalingServerOptions> = {},
 ): { h: Harness } & Record<U, FerryClient> {
   const context = {} as { h: Harness } & Record<U, FerryClient>
   before(async () => {
-    context.h = await harness()
+    context.h = await harness(serverOptions)
     for (const [name, options] of Object.entries(users) as [U, ClientOptions][]) {
       ;(context as Record<U, FerryClient>)[name] = await context.h.client(name, options)
     }

@@ -98,3 +98,42 @@ export const DIRECT_CONNECT_TIMEOUT_MS = 5_000
 
 /** TURN credentials handed out by the server are valid this long (the TURN REST scheme's ttl). */
 export const TURN_CREDENTIAL_TTL_SECONDS = 24 * 60 * 60
+
+/** Bytes of randomness in a media id. A media id is the capability to fetch the media: 192 bits cannot be guessed. */
+export const MEDIA_ID_BYTES = 24
+
+/** Media ids: MEDIA_ID_BYTES random bytes in base64url, so they are safe in URLs, file names and keys. */
+export const MEDIA_ID_PATTERN = /^[A-Za-z0-9_-]{32}$/
+
+/**
+ * Default largest media a server store takes (operators may set more). Above Agora's 30 MB limit;
+ * small enough that a default self-hosted disk is not filled by a handful of users.
+ */
+export const DEFAULT_MEDIA_MAX_BYTES = 64 * 1024 * 1024
+
+/** How long a server keeps media after its upload completed (Agora: a media id is valid 7 days). */
+export const MEDIA_RETENTION_MS = 7 * 24 * 60 * 60 * 1000
+
+/** Upload and download tasks one client may run at once (Agora: 9); one more fails with `too-many-tasks`. */
+export const MAX_MEDIA_TASKS = 9
+
+/** A media upload or download with no progress for this long fails with `idle-timeout` (Agora: 120 s). */
+export const MEDIA_IDLE_TIMEOUT_MS = 120_000
+
+/**
+ * Uploads to the server store go in HTTP requests of this size: each is retried alone, resumes from
+ * its offset, and bounds what the client holds in memory. 1 MiB keeps per-request cost under 1 %.
+ */
+export const MEDIA_PIECE_BYTES = 1024 * 1024
+
+/** Text + file name + thumbnail of one message, at most (Agora: 32 KB). */
+export const MAX_MESSAGE_BYTES = 32 * 1024
+
+/** A message to a peer that is not confirmed within this long fails with `idle-timeout` (Agora: 10 s). */
+export const MESSAGE_TIMEOUT_MS = 10_000
+
+/**
+ * Task ids from this value up are media requests and the media transfers that answer them (see
+ * MediaRequestFrame); ids of cmds, messages, buffers and files stay below it.
+ */
+export const MEDIA_TASK_ID_BASE = 0x8000_0000

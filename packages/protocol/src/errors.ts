@@ -62,6 +62,10 @@ export const ERROR_CODES = {
   'window-exceeded': 28,
   /** No direct path to the peer, and relay is disabled (or refused by the server). */
   'no-route': 29,
+  /** Agora download NOT_EXIST. No such media id: never uploaded, expired, or held by nobody reachable. */
+  'media-not-found': 30,
+  /** Agora INVALID_MESSAGE. A message whose text, file name and thumbnail are over `MAX_MESSAGE_BYTES`. */
+  'message-too-large': 31,
 } as const
 
 export type FerryErrorCode = keyof typeof ERROR_CODES

@@ -3,12 +3,13 @@ import {
   MAX_ERROR_MESSAGE_BYTES,
   MAX_MIME_BYTES,
   MAX_NAME_BYTES,
+  MEDIA_ID_PATTERN,
   PROTOCOL_VERSION,
   SHA256_BYTES,
 } from './constants.js'
 import { ERROR_CODES, errorCodeFromNumber } from './errors.js'
-import type { Frame, FrameOrigin, FrameType, TransferKind } from './frames.js'
-import { utf8Decode, utf8EncodeTruncated } from './text.js'
+import type { Frame, FrameOrigin, FrameType, WireKind } from './frames.js'
+import { utf8Decode, utf8Encode, utf8EncodeTruncated } from './text.js'
 
 /**
  * Binary layout, big-endian. Every frame starts with the same 6-byte header:
@@ -28,6 +29,8 @@ import { utf8Decode, utf8EncodeTruncated } from './text.js'
  *   cancel   u8 origin (0 sender, 1 receiver)
  *   error    u8 origin, u16 error code, u16 message length, message (UTF-8)
  *   resume   u8 origin, u64 offset
+ *   message  payload (rest, at most MAX_CMD_BYTES; see message-codec)
+ *   media-request  u64 offset, u8 media id length, media id (ASCII)
  *
  * u64 values are limited to Number.MAX_SAFE_INTEGER (2^53 - 1): about 9 PB, enough for any file.
  */
@@ -41,6 +44,8 @@ const TYPE_CODES = {
   cancel: 7,
   error: 8,
   resume: 9,
+  message: 10,
+  'media-request': 11,
 } as const satisfies Record<FrameType, number>
 
 const HEADER_BYTES = 6
@@ -48,7 +53,7 @@ const HEADER_BYTES = 6
 /** Bytes in front of a chunk's data: header plus the u64 offset. */
 export const CHUNK_HEADER_BYTES = HEADER_BYTES + 8
 
-const KIND_CODES = { buffer: 1, file: 2 } as const satisfies Record<TransferKind, number>
+const KIND_CODES = { buffer: 1, file: 2, media: 3 } as const satisfies Record<WireKind, number>
 const ORIGIN_CODES = { sender: 0, receiver: 1 } as const satisfies Record<FrameOrigin, number>
 const TWO_32 = 0x1_0000_0000
 const MAX_U64_HIGH = 0x1f_ffff // high word of Number.MAX_SAFE_INTEGER
@@ -114,6 +119,19 @@ export function encodeFrame(frame: Frame): Uint8Array {
       const out = header(frame.type, frame.taskId, 1 + 8)
       out.view.setUint8(HEADER_BYTES, ORIGIN_CODES[frame.origin])
       writeU64(out.view, HEADER_BYTES + 1, frame.offset)
+      return out.bytes
+    }
+    case 'message': {
+      const out = header(frame.type, frame.taskId, frame.payload.length)
+      out.bytes.set(frame.payload, HEADER_BYTES)
+      return out.bytes
+    }
+    case 'media-request': {
+      const id = utf8Encode(frame.mediaId)
+      const out = header(frame.type, frame.taskId, 8 + 1 + id.length)
+      writeU64(out.view, HEADER_BYTES, frame.offset)
+      out.view.setUint8(HEADER_BYTES + 8, id.length)
+      out.bytes.set(id, HEADER_BYTES + 9)
       return out.bytes
     }
     case 'error': {
@@ -210,6 +228,21 @@ export function decodeFrame(bytes: Uint8Array): DecodeResult {
       if (offset === undefined) return fail('resume offset beyond 2^53')
       return ok({ type: 'resume', taskId, origin, offset })
     }
+    case TYPE_CODES.message: {
+      const payload = bytes.subarray(HEADER_BYTES)
+      if (payload.length > MAX_CMD_BYTES) return fail(`message payload of ${payload.length} bytes`)
+      return ok({ type: 'message', taskId, payload })
+    }
+    case TYPE_CODES['media-request']: {
+      if (body < 9) return fail('media-request frame too short')
+      const offset = readU64(view, HEADER_BYTES)
+      if (offset === undefined) return fail('media-request offset beyond 2^53')
+      const length = view.getUint8(HEADER_BYTES + 8)
+      if (body !== 9 + length) return fail('media-request id length mismatch')
+      const mediaId = utf8Decode(bytes.subarray(HEADER_BYTES + 9))
+      if (mediaId === undefined || !MEDIA_ID_PATTERN.test(mediaId)) return fail('media-request with a bad media id')
+      return ok({ type: 'media-request', taskId, mediaId, offset })
+    }
     default:
       return fail(`unknown frame type ${typeCode}`)
   }
@@ -219,7 +252,8 @@ function decodeStart(bytes: Uint8Array, view: DataView, taskId: number): DecodeR
   let p = HEADER_BYTES
   if (bytes.length < p + 2 + 8) return fail('start frame too short')
   const kindCode = view.getUint8(p++)
-  const kind: TransferKind | undefined = kindCode === 1 ? 'buffer' : kindCode === 2 ? 'file' : undefined
+  const kind: WireKind | undefined =
+    kindCode === 1 ? 'buffer' : kindCode === 2 ? 'file' : kindCode === 3 ? 'media' : undefined
   if (!kind) return fail(`start kind ${kindCode}`)
   const flags = view.getUint8(p++)
   if (flags > 1) return fail(`start flags ${flags}`)

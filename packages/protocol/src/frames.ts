@@ -9,6 +9,12 @@ import type { FerryErrorCode } from './errors.js'
  */
 export type TransferKind = 'buffer' | 'file'
 
+/**
+ * What a start frame announces: a buffer or file the sender chose to send, or `media`, the answer to
+ * a media-request (its task id is the requester's, and its name is the media id).
+ */
+export type WireKind = TransferKind | 'media'
+
 /** Which end of the task wrote a cancel or error frame. */
 export type FrameOrigin = 'sender' | 'receiver'
 
@@ -23,7 +29,7 @@ export interface CmdFrame {
 export interface StartFrame {
   type: 'start'
   taskId: number
-  kind: TransferKind
+  kind: WireKind
   size: number
   name: string
   mime: string
@@ -83,8 +89,30 @@ export interface ResumeFrame {
   offset: number
 }
 
+/** A typed message (see `encodeMessage`). Confirmed with an end-ack, like a cmd. */
+export interface MessageFrame {
+  type: 'message'
+  taskId: number
+  payload: Uint8Array
+}
+
+/**
+ * Asks the peer for a media it holds, from `offset`. Task ids of media requests are in the upper half
+ * (MEDIA_TASK_ID_BASE and up), so the peer can answer with a `media` transfer under the same id without
+ * meeting its own task ids. It answers with that transfer, or an error frame (origin sender) such as
+ * `media-not-found`.
+ */
+export interface MediaRequestFrame {
+  type: 'media-request'
+  taskId: number
+  mediaId: string
+  offset: number
+}
+
 export type Frame =
   | CmdFrame
+  | MessageFrame
+  | MediaRequestFrame
   | StartFrame
   | ChunkFrame
   | AckFrame

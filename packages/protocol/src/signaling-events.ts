@@ -1,4 +1,5 @@
 import type { FerryErrorCode } from './errors.js'
+import type { MediaStoreOffer } from './media-http.js'
 
 /**
  * The Socket.IO events between clients and the signaling server, both ways. The server is
@@ -75,6 +76,8 @@ export interface SessionReadyMessage {
    * may reach twice this). A client relaying faster is cut off with `rate-limited`, so senders pace.
    */
   relayBytesPerSecond?: number
+  /** The server's media store, when it has one (see media-http.ts); absent on a pure peer-to-peer server. */
+  media?: MediaStoreOffer
 }
 
 export interface SessionEndedMessage {

@@ -91,7 +91,7 @@ export const cmdArb: fc.Arbitrary<Frame> = fc.oneof(
 export const startArb: fc.Arbitrary<Frame> = fc
   .record({
     taskId: taskIdArb,
-    kind: fc.constantFrom('buffer' as const, 'file' as const),
+    kind: fc.constantFrom('buffer' as const, 'file' as const, 'media' as const),
     size: u53Arb,
     name: textWithin(MAX_NAME_BYTES),
     mime: textWithin(MAX_MIME_BYTES),
@@ -145,8 +145,27 @@ export const resumeArb: fc.Arbitrary<Frame> = fc.record({
   offset: fc.integer({ min: 0, max: Number.MAX_SAFE_INTEGER }),
 })
 
+export const messageArb: fc.Arbitrary<Frame> = fc.record({
+  type: fc.constant('message' as const),
+  taskId: taskIdArb,
+  payload: bytesWithin(MAX_CMD_BYTES),
+})
+
+const mediaIdArb = fc
+  .uint8Array({ minLength: 24, maxLength: 24 })
+  .map((bytes) => Buffer.from(bytes).toString('base64url'))
+
+export const mediaRequestArb: fc.Arbitrary<Frame> = fc.record({
+  type: fc.constant('media-request' as const),
+  taskId: taskIdArb,
+  mediaId: mediaIdArb,
+  offset: u53Arb,
+})
+
 export const frameArb: fc.Arbitrary<Frame> = fc.oneof(
   cmdArb,
+  messageArb,
+  mediaRequestArb,
   startArb,
   chunkArb,
   ackArb,
@@ -160,6 +179,7 @@ export const frameArb: fc.Arbitrary<Frame> = fc.oneof(
 /** Frames whose body has a fixed layout: no strict prefix of one is a valid frame. */
 export const fixedBodyFrameArb: fc.Arbitrary<Frame> = fc.oneof(
   startArb,
+  mediaRequestArb,
   ackArb,
   endArb,
   endAckArb,
@@ -175,6 +195,7 @@ export const fixedBodyFrameArb: fc.Arbitrary<Frame> = fc.oneof(
 export function normalize(frame: Frame): Frame {
   switch (frame.type) {
     case 'cmd':
+    case 'message':
       return { ...frame, payload: frame.payload.slice() }
     case 'chunk':
       return { ...frame, data: frame.data.slice() }

@@ -17,7 +17,7 @@ import {
 import { chunkArb, cmdArb, fixedBodyFrameArb, frameArb, normalize, utf8Length } from './frame-arbitraries.js'
 
 const HEADER_BYTES = 6
-const TYPE_COUNT = 8
+const TYPE_COUNT = 11
 const TWO_53 = 2n ** 53n
 
 /** Decodes, failing the test if the decoder throws or answers outside its contract. */
@@ -211,7 +211,7 @@ describe('field checks', () => {
 
   it('an unknown start kind or flag is rejected', () => {
     const frame: Frame = { type: 'start', taskId: 1, kind: 'buffer', size: 1, name: 'n', mime: 'm' }
-    for (const kind of [0, 3, 255]) {
+    for (const kind of [0, 4, 255]) {
       const bytes = encodeFrame(frame)
       bytes[HEADER_BYTES] = kind
       assertRejected(bytes)

@@ -20,6 +20,8 @@ import {
   endArb,
   errorArb,
   frameArb,
+  mediaRequestArb,
+  messageArb,
   normalize,
   originArb,
   resumeArb,
@@ -37,6 +39,8 @@ function assertRoundTrip(frame: Frame): void {
 describe('every frame survives encode then decode unchanged', () => {
   const cases: [string, fc.Arbitrary<Frame>][] = [
     ['cmd', cmdArb],
+    ['message', messageArb],
+    ['media-request', mediaRequestArb],
     ['start', startArb],
     ['chunk', chunkArb],
     ['ack', ackArb],

@@ -1,22 +1,22 @@
 import { FerryError } from '@ferry/protocol'
-import { createStore, promisifyRequest, type UseStore } from 'idb-keyval'
+import { promisifyRequest } from 'idb-keyval'
 import type { FileSink, IncomingFileInfo, ReceivedFile } from '../types.js'
+import {
+  checkRoom,
+  guard,
+  type IsAlive,
+  isAbandoned,
+  kindRange,
+  partRange,
+  partWriter,
+  randomRecordId,
+  readAll,
+  recordsDb,
+  writeRecords,
+} from './idb-records.js'
 
 /** The IndexedDB database holding received files; one object store of chunk records and metadata. */
 export const FILES_DB = 'ferry-files'
-const RECORDS_STORE = 'records'
-
-/**
- * Received bytes are written in records of about this size: large enough that IndexedDB transactions
- * are few (one per MiB), small enough that the receiver never holds much before it is stored.
- */
-const RECORD_BYTES = 1024 * 1024
-
-/** Room kept free beyond the file itself when checking the storage estimate (IndexedDB overhead). */
-const STORAGE_HEADROOM_BYTES = 16 * 1024 * 1024
-
-/** Where no Web Locks API tells whether a partial file's page is alive, it is swept after this long. */
-const STALE_PARTIAL_MS = 60 * 60 * 1000
 
 /** A file kept in IndexedDB. `partial` while it arrives; only `complete` files are listed. */
 export interface StoredFileMeta {
@@ -34,37 +34,16 @@ export interface StoredFileMeta {
   createdAt: number
 }
 
-type MetaKey = ['meta', string]
-type PartKey = ['part', string, number]
+const db = recordsDb(FILES_DB)
 
-let records: UseStore | undefined
-function db(): UseStore {
-  records ??= createStore(FILES_DB, RECORDS_STORE)
-  return records
-}
-
-function metaKey(id: string): MetaKey {
+function metaKey(id: string): ['meta', string] {
   return ['meta', id]
-}
-
-function partRange(id: string): IDBKeyRange {
-  return IDBKeyRange.bound(['part', id, 0], ['part', id, Number.POSITIVE_INFINITY])
-}
-
-/** Refuses with `storage-full` when the origin's storage estimate has no room for `size` bytes. */
-export async function checkRoom(size: number): Promise<void> {
-  const estimate = await globalThis.navigator?.storage?.estimate?.()
-  if (!estimate || estimate.quota === undefined) return
-  const free = estimate.quota - (estimate.usage ?? 0)
-  if (size + STORAGE_HEADROOM_BYTES > free) {
-    throw new FerryError('storage-full', `${size} bytes do not fit: ${free} bytes of storage are free`)
-  }
 }
 
 /** A sink that streams an incoming file into IndexedDB as chunk records and delivers a Blob of them. */
 export async function idbFileSink(info: IncomingFileInfo, owner: string): Promise<FileSink> {
   await checkRoom(info.size)
-  const id = randomId()
+  const id = randomRecordId()
   const meta: StoredFileMeta = {
     id,
     from: info.from,
@@ -76,34 +55,19 @@ export async function idbFileSink(info: IncomingFileInfo, owner: string): Promis
     owner,
     createdAt: Date.now(),
   }
-  await write((store) => store.put(meta, metaKey(id)))
-  let pending: Uint8Array[] = []
-  let pendingBytes = 0
-  let seq = 0
-  const flush = async () => {
-    if (pendingBytes === 0) return
-    const record = new Blob(pending as Uint8Array<ArrayBuffer>[])
-    pending = []
-    pendingBytes = 0
-    const key: PartKey = ['part', id, seq++]
-    await write((store) => store.put(record, key))
-  }
+  await guard(writeRecords(db(), (store) => store.put(meta, metaKey(id))))
+  const parts = partWriter(db(), id)
   return {
-    async write(data) {
-      pending.push(data)
-      pendingBytes += data.length
-      if (pendingBytes >= RECORD_BYTES) await guard(flush())
-    },
+    write: (data) => parts.write(data),
     async finish(sha256): Promise<ReceivedFile> {
-      await guard(flush())
-      await guard(write((store) => store.put({ ...meta, sha256, state: 'complete' }, metaKey(id))))
+      await parts.flush()
+      await guard(writeRecords(db(), (store) => store.put({ ...meta, sha256, state: 'complete' }, metaKey(id))))
       const file = await loadStoredFile(id)
       if (!file) throw new FerryError('file-write-error', 'the stored file vanished')
       return file
     },
     async abort() {
-      pending = []
-      pendingBytes = 0
+      parts.discard()
       await deleteStoredFile(id)
     },
   }
@@ -125,7 +89,7 @@ export async function loadStoredFile(id: string): Promise<ReceivedFile | undefin
 
 /** Complete files kept in IndexedDB, oldest first; only those received by `filter.to` when given. */
 export async function listStoredFiles(filter: { to?: string } = {}): Promise<StoredFileMeta[]> {
-  const metas = await allMetas()
+  const metas = await readAll<StoredFileMeta>(db(), kindRange('meta'))
   return metas
     .filter((meta) => meta.state === 'complete' && (filter.to === undefined || meta.to === filter.to))
     .sort((a, b) => a.createdAt - b.createdAt)
@@ -133,55 +97,24 @@ export async function listStoredFiles(filter: { to?: string } = {}): Promise<Sto
 
 /** Removes a stored file (complete or partial) and all its records. */
 export async function deleteStoredFile(id: string): Promise<void> {
-  await write((store) => {
+  await writeRecords(db(), (store) => {
     store.delete(partRange(id))
-    return store.delete(metaKey(id))
+    store.delete(metaKey(id))
   })
 }
 
 /**
  * Removes partial files whose page is gone (closed or reloaded mid-transfer). `isAlive(owner)` says
  * whether an owner's page still runs, or is undefined where that cannot be known: such partials are
- * kept for STALE_PARTIAL_MS after they started.
+ * kept for an hour after they started.
  */
-export async function sweepPartials(isAlive: (owner: string) => boolean | undefined): Promise<number> {
+export async function sweepPartials(isAlive: IsAlive): Promise<number> {
   let swept = 0
   const now = Date.now()
-  for (const meta of await allMetas()) {
-    if (meta.state !== 'partial') continue
-    const alive = isAlive(meta.owner) ?? meta.createdAt >= now - STALE_PARTIAL_MS
-    if (alive) continue
+  for (const meta of await readAll<StoredFileMeta>(db(), kindRange('meta'))) {
+    if (meta.state !== 'partial' || !isAbandoned(meta, isAlive, now)) continue
     await deleteStoredFile(meta.id)
     swept++
   }
   return swept
-}
-
-async function allMetas(): Promise<StoredFileMeta[]> {
-  const range = IDBKeyRange.bound(['meta', ''], ['meta', '\uffff'])
-  return db()('readonly', (store) => promisifyRequest(store.getAll(range)) as Promise<StoredFileMeta[]>)
-}
-
-function write(action: (store: IDBObjectStore) => IDBRequest): Promise<void> {
-  return db()('readwrite', (store) => {
-    action(store)
-    return promisifyRequest(store.transaction)
-  })
-}
-
-async function guard<T>(work: Promise<T>): Promise<T> {
-  try {
-    return await work
-  } catch (err) {
-    if (err instanceof FerryError) throw err
-    const name = (err as DOMException | undefined)?.name
-    if (name === 'QuotaExceededError') throw new FerryError('storage-full', 'IndexedDB is full')
-    throw new FerryError('file-write-error', err instanceof Error ? err.message : String(err))
-  }
-}
-
-function randomId(): string {
-  const bytes = new Uint8Array(16)
-  crypto.getRandomValues(bytes)
-  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('')
 }

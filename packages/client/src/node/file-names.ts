@@ -1,4 +1,5 @@
-import { basename } from 'node:path'
+import { link, unlink } from 'node:fs/promises'
+import { basename, extname, join } from 'node:path'
 
 /** Longest file name most file systems accept, in UTF-8 bytes. */
 const MAX_FILE_NAME_BYTES = 255
@@ -41,4 +42,27 @@ export function mimeFromName(name: string): string {
   const dot = name.lastIndexOf('.')
   const ext = dot === -1 ? '' : name.slice(dot + 1).toLowerCase()
   return MIME_BY_EXTENSION[ext] ?? 'application/octet-stream'
+}
+
+/** Past `name (9999)` a directory is taken to be full of copies rather than searched on. */
+const MAX_NAME_SUFFIX = 9999
+
+/**
+ * Moves the file `from` (in `dir`'s file system) to the first free `name`, `name (1)`, ... in `dir`
+ * and resolves with its new path: a hard link then an unlink, so it is atomic and never overwrites.
+ */
+export async function moveToFreeName(dir: string, name: string, from: string): Promise<string> {
+  const ext = extname(name)
+  const stem = name.slice(0, name.length - ext.length)
+  for (let n = 0; ; n++) {
+    const path = join(dir, n === 0 ? name : `${stem} (${n})${ext}`)
+    try {
+      await link(from, path)
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST' || n >= MAX_NAME_SUFFIX) throw err
+      continue
+    }
+    await unlink(from)
+    return path
+  }
 }

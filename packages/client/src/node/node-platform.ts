@@ -1,30 +1,40 @@
-import { createHash, randomBytes } from 'node:crypto'
-import { link, mkdir, open, stat, unlink } from 'node:fs/promises'
+import { createHash } from 'node:crypto'
+import { stat } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
-import { basename, extname, join } from 'node:path'
-import { FerryError } from '@ferry/protocol'
+import { join } from 'node:path'
+import { FerryError, USER_ID_PATTERN } from '@ferry/protocol'
 import { blobSource } from '../browser/blob-source.js'
-import type { FileSink, FileSource, IncomingFileInfo, Platform, ReceivedFile } from '../types.js'
-import { mimeFromName, safeFileName } from './file-names.js'
+import type { FileSink, IncomingFileInfo, Platform, ReceivedFile } from '../types.js'
+import { moveToFreeName, safeFileName } from './file-names.js'
+import { fsError } from './fs-errors.js'
+import { mediaDirCache } from './media-dir-cache.js'
+import { pathSource } from './path-source.js'
+import { tempFile } from './temp-file.js'
 
 export interface NodePlatformOptions {
   /** A WebRTC implementation, e.g. `import wrtc from '@roamhq/wrtc'`. */
   wrtc: unknown
   /** Where received files are written. Default: `<os tmpdir>/ferry-downloads`. */
   downloadDir?: string
+  /** Where each user's media cache lives, one directory per user. Default: `<os tmpdir>/ferry-media`. */
+  mediaDir?: string
+  /** Most bytes one user's media cache keeps. Default DEFAULT_MEDIA_CACHE_BYTES (2 GiB). */
+  mediaCacheBytes?: number
 }
 
 /**
  * Node: files are read from paths (or Blobs) and received files are streamed to `downloadDir`,
  * first as a hidden `.part` file, renamed to a free `name`, `name (1)`, ... once verified.
+ * Media are cached in `mediaDir/<userId>`.
  */
 export function nodePlatform(options: NodePlatformOptions): Platform {
   const downloadDir = options.downloadDir ?? join(tmpdir(), 'ferry-downloads')
+  const mediaDir = options.mediaDir ?? join(tmpdir(), 'ferry-media')
   return {
     wrtc: options.wrtc,
     async openFile(input, name, mime) {
       if (typeof input !== 'string') return blobSource(input, name, mime)
-      return openPath(input, name, mime)
+      return pathSource(input, name, mime)
     },
     createFileSink: (info) => fileSink(downloadDir, info),
     async createHasher() {
@@ -36,100 +46,34 @@ export function nodePlatform(options: NodePlatformOptions): Platform {
         digest: () => new Uint8Array(hash.digest()),
       }
     },
-  }
-}
-
-async function openPath(path: string, name?: string, mime?: string): Promise<FileSource> {
-  let handle: Awaited<ReturnType<typeof open>>
-  let size: number
-  try {
-    handle = await open(path, 'r')
-    const info = await handle.stat()
-    if (!info.isFile()) {
-      await handle.close()
-      throw new Error(`${path} is not a file`)
-    }
-    size = info.size
-  } catch (err) {
-    throw new FerryError('file-read-error', (err as Error).message)
-  }
-  const fileName = name ?? basename(path)
-  return {
-    name: fileName,
-    size,
-    mime: mime ?? mimeFromName(fileName),
-    async readInto(target, position) {
-      let filled = 0
-      while (filled < target.length) {
-        const { bytesRead } = await handle.read(target, filled, target.length - filled, position + filled)
-        if (bytesRead === 0) break
-        filled += bytesRead
+    createMediaCache(userId) {
+      // A user id may be `.` or `..`, which as a directory name would leave mediaDir.
+      if (!USER_ID_PATTERN.test(userId) || /^\.+$/.test(userId)) {
+        throw new FerryError('invalid-argument', `no media cache directory for user id ${JSON.stringify(userId)}`)
       }
-      return filled
+      return mediaDirCache({
+        dir: join(mediaDir, userId),
+        downloadDir,
+        ...(options.mediaCacheBytes === undefined ? {} : { maxBytes: options.mediaCacheBytes }),
+      })
     },
-    close: () => handle.close(),
   }
 }
 
 async function fileSink(dir: string, info: IncomingFileInfo): Promise<FileSink> {
-  let handle: Awaited<ReturnType<typeof open>> | undefined
-  const partPath = join(dir, `.${randomBytes(12).toString('hex')}.part`)
-  try {
-    await mkdir(dir, { recursive: true })
-    handle = await open(partPath, 'wx')
-  } catch (err) {
-    throw new FerryError('file-write-error', (err as Error).message)
-  }
-  let removed = false
-  const closeHandle = async () => {
-    const h = handle
-    handle = undefined
-    await h?.close()
-  }
+  const file = await tempFile(dir)
   return {
-    async write(data) {
-      if (!handle) throw new FerryError('file-write-error', 'the file is closed')
-      try {
-        let written = 0
-        while (written < data.length) {
-          const { bytesWritten } = await handle.write(data, written, data.length - written)
-          written += bytesWritten
-        }
-      } catch (err) {
-        throw new FerryError('file-write-error', (err as Error).message)
-      }
-    },
+    write: (data) => file.write(data),
     async finish(sha256): Promise<ReceivedFile> {
       try {
-        await closeHandle()
-        const path = await claimFreeName(dir, safeFileName(info.name), partPath)
-        await unlink(partPath)
+        await file.close()
+        const path = await moveToFreeName(dir, safeFileName(info.name), file.path)
         const size = (await stat(path)).size
         return { name: info.name, size, mime: info.mime, sha256, path }
       } catch (err) {
-        throw new FerryError('file-write-error', (err as Error).message)
+        throw fsError('file-write-error', err)
       }
     },
-    async abort() {
-      if (removed) return
-      removed = true
-      await closeHandle().catch(() => {})
-      await unlink(partPath).catch(() => {})
-    },
-  }
-}
-
-/** Hard-links `from` under the first free `name`, `name (1)`, ...: atomic, never overwrites. */
-async function claimFreeName(dir: string, name: string, from: string): Promise<string> {
-  const ext = extname(name)
-  const stem = name.slice(0, name.length - ext.length)
-  for (let n = 0; ; n++) {
-    const path = join(dir, n === 0 ? name : `${stem} (${n})${ext}`)
-    try {
-      await link(from, path)
-      return path
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST' || n >= 9999) throw err
-    }
+    abort: () => file.discard(),
   }
 }
