@@ -1,4 +1,4 @@
-import { FerryError, type FerryErrorCode, MAX_CMD_BYTES } from '@ferry/client'
+import { FerryError, type FerryErrorCode, MAX_CMD_BYTES, MAX_MESSAGE_BYTES } from '@ferry/client'
 import { formatBytes } from './format'
 
 /**
@@ -35,6 +35,14 @@ const ERROR_TEXT: Record<FerryErrorCode, (peer: string) => string> = {
   closed: () => 'You logged out',
   'window-exceeded': () => 'The relay server stopped the transfer: too much data in flight',
   'no-route': (peer) => `No path to ${peer}: direct connection failed and relay is off`,
+  'media-not-found': () => 'That file is gone: expired, deleted, or nobody online has it',
+  'message-too-large': () =>
+    `Message too large (max ${formatBytes(MAX_MESSAGE_BYTES)} of text, name and preview): shorten it`,
+  'invalid-mtype': () => 'That message type is not allowed',
+  'not-a-member': () => 'You are not a member of that room or group',
+  'empty-group': () => 'That group has nobody to send to',
+  'too-many-recipients': () => 'Too many recipients or rooms at once',
+  'unknown-target': () => 'No such room, group or user',
 }
 
 export function errorText(code: FerryErrorCode, peer = 'The other user'): string {

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { resolve } from 'node:path'
 import { loadConfig, USAGE } from './config.js'
 import type { Logger } from './logger.js'
 import { createSignalingServer } from './server.js'
@@ -21,6 +22,7 @@ async function main(): Promise<void> {
     logger,
     relay: config.relay,
     relayBytesPerSecond: config.relayBytesPerSecond,
+    media: config.media,
     ...(config.jwtSecret === undefined ? {} : { jwtSecret: config.jwtSecret }),
     ...(config.turnSecret === undefined ? {} : { turnSecret: config.turnSecret }),
     ...(config.turnUrls === undefined ? {} : { turnUrls: config.turnUrls }),
@@ -28,7 +30,8 @@ async function main(): Promise<void> {
   const mode = config.jwtSecret === undefined ? 'dev mode: any user id accepted' : 'token mode'
   const relay = config.relay ? `relay at ${config.relayBytesPerSecond} bytes/s per user` : 'relay off'
   const turn = config.turnUrls === undefined ? 'no TURN' : `TURN credentials for ${config.turnUrls.join(', ')}`
-  console.log(`Ferry signaling listening on ${server.url} (${mode}; ${relay}; ${turn})`)
+  const media = config.media === false ? 'no media store' : `media store in ${resolve(config.media.dir)}`
+  console.log(`Ferry signaling listening on ${server.url} (${mode}; ${relay}; ${turn}; ${media})`)
 
   let stopping = false
   const stop = (signal: NodeJS.Signals): void => {

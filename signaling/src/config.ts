@@ -1,7 +1,12 @@
-import { DEFAULT_RELAY_BYTES_PER_SECOND, FerryError } from '@ferry/protocol'
-import { DEFAULT_HOST, DEFAULT_PORT } from './constants.js'
+import {
+  DEFAULT_MEDIA_MAX_BYTES,
+  DEFAULT_RELAY_BYTES_PER_SECOND,
+  FerryError,
+  MEDIA_RETENTION_MS,
+} from '@ferry/protocol'
+import { DEFAULT_HOST, DEFAULT_MEDIA_DIR, DEFAULT_PORT } from './constants.js'
 import { jwtKey } from './jwt-secret.js'
-import { checkRelayBytesPerSecond, checkTurn } from './settings-checks.js'
+import { checkMediaDir, checkMediaMaxBytes, checkRelayBytesPerSecond, checkTurn } from './settings-checks.js'
 import type { CorsOrigin } from './types.js'
 
 /** Everything the CLI needs to start a server. */
@@ -17,8 +22,21 @@ export interface SignalingConfig {
   /** With `turnUrls`: logins get TURN credentials for them. */
   turnSecret?: string
   turnUrls?: string[]
+  /** The media store, or `false` for none. */
+  media: MediaConfig | false
   /** `--help` was given: print usage instead of starting. */
   help: boolean
+}
+
+/** The media retention is set in hours: media live for days, so finer units only invite mistakes. */
+const MS_PER_HOUR = 60 * 60 * 1000
+
+/** Where and how the media store keeps media. */
+export interface MediaConfig {
+  /** Relative paths are taken from the working directory. */
+  dir: string
+  maxBytes: number
+  retentionMs: number
 }
 
 /** One setting: its flag, its environment variable, and what it means (for `--help`). */
@@ -55,6 +73,27 @@ const SETTINGS = {
     flag: '--turn-urls',
     env: 'FERRY_TURN_URLS',
     about: 'comma-separated TURN URLs, e.g. turn:turn.example.com:3478?transport=udp',
+  },
+  media: {
+    flag: '--no-media',
+    env: 'FERRY_MEDIA',
+    about: 'keep no media: no store, no /media/ routes (environment: on or off; default on)',
+    switch: 'off',
+  },
+  mediaDir: {
+    flag: '--media-dir',
+    env: 'FERRY_MEDIA_DIR',
+    about: `directory of the media store (default ${DEFAULT_MEDIA_DIR} in the working directory)`,
+  },
+  mediaMaxBytes: {
+    flag: '--media-max-bytes',
+    env: 'FERRY_MEDIA_MAX_BYTES',
+    about: `largest media the store takes, in bytes (default ${DEFAULT_MEDIA_MAX_BYTES})`,
+  },
+  mediaRetentionHours: {
+    flag: '--media-retention-hours',
+    env: 'FERRY_MEDIA_RETENTION_HOURS',
+    about: `hours a media is kept after its upload (default ${MEDIA_RETENTION_MS / MS_PER_HOUR})`,
   },
 } as const satisfies Record<string, Setting>
 
@@ -110,6 +149,10 @@ export function loadConfig(
   const rate = raw('relayBytesPerSecond')
   const turnSecret = raw('turnSecret')
   const turnUrls = raw('turnUrls')
+  const media = raw('media')
+  const mediaDir = raw('mediaDir')
+  const mediaMaxBytes = raw('mediaMaxBytes')
+  const mediaRetention = raw('mediaRetentionHours')
 
   const config: SignalingConfig = {
     port: port ? parsePort(port.value, port.source) : DEFAULT_PORT,
@@ -119,8 +162,17 @@ export function loadConfig(
     relayBytesPerSecond: rate
       ? checkRelayBytesPerSecond(parseWhole(rate.value), rate.source)
       : DEFAULT_RELAY_BYTES_PER_SECOND,
+    media: false,
     help: flags.help,
   }
+  const mediaConfig: MediaConfig = {
+    dir: mediaDir ? checkMediaDir(mediaDir.value, mediaDir.source) : DEFAULT_MEDIA_DIR,
+    maxBytes: mediaMaxBytes
+      ? checkMediaMaxBytes(parseWhole(mediaMaxBytes.value), mediaMaxBytes.source)
+      : DEFAULT_MEDIA_MAX_BYTES,
+    retentionMs: mediaRetention ? parseHours(mediaRetention.value, mediaRetention.source) : MEDIA_RETENTION_MS,
+  }
+  if (media ? parseOnOff(media.value, media.source) : true) config.media = mediaConfig
   if (secret) config.jwtSecret = parseSecret(secret.value, secret.source)
   const turn = checkTurn(turnSecret?.value, turnUrls ? splitList(turnUrls.value) : undefined, {
     secret: turnSecret?.source ?? `${SETTINGS.turnSecret.flag} (${SETTINGS.turnSecret.env})`,
@@ -196,6 +248,13 @@ function parseOnOff(value: string, source: string): boolean {
 /** A whole number, or NaN (which the range check after it refuses). */
 function parseWhole(value: string): number {
   return /^\d{1,16}$/.test(value.trim()) ? Number(value.trim()) : Number.NaN
+}
+
+/** Whole hours, at least one, as ms. */
+function parseHours(value: string, source: string): number {
+  const ms = parseWhole(value) * MS_PER_HOUR
+  if (!Number.isSafeInteger(ms) || ms < MS_PER_HOUR) throw bad(`${source} must be a whole number of hours, at least 1`)
+  return ms
 }
 
 function splitList(value: string): string[] {

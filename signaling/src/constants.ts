@@ -53,3 +53,32 @@ export const MIN_TURN_SECRET_BYTES = 32
 
 /** Lowest relay rate accepted: a second's budget must hold at least one full chunk frame. */
 export const MIN_RELAY_BYTES_PER_SECOND = MAX_RELAY_FRAME_BYTES
+
+/** Where the CLI keeps media when no directory is configured: next to where it runs (and git-ignored). */
+export const DEFAULT_MEDIA_DIR = '.ferry-media'
+
+/**
+ * Largest JSON body of a media upload request. A MediaUploadRequest is a size, a SHA-256, a mime type
+ * (at most MAX_MIME_BYTES) and a file name (at most MAX_NAME_BYTES, up to six times that as escaped JSON):
+ * 8 KiB holds the worst case with room, and keeps a client from making the server buffer more.
+ */
+export const MAX_MEDIA_REQUEST_BYTES = 8 * 1024
+
+/** Bytes of randomness in a media key: 256 bits, like the session it stands for, cannot be guessed. */
+export const MEDIA_KEY_BYTES = 32
+
+/**
+ * How often the media store drops expired media and stale partial uploads. Media live for days, so an
+ * hour late is nothing, and a sweep reads every metadata file: once an hour keeps that cost invisible.
+ */
+export const DEFAULT_MEDIA_SWEEP_EVERY_MS = 60 * 60 * 1000
+
+/** Longest sweep period accepted: Node's timers fire at once for anything above 2^31 - 1 ms (24.8 days). */
+export const MAX_MEDIA_SWEEP_EVERY_MS = 2 ** 31 - 1
+
+/**
+ * How long a browser may reuse the answer to a CORS preflight of a media route. Chromium caps it at
+ * 7200 s; every upload piece has its own URL (its offset), so a long cache saves little, a short one
+ * costs a preflight per piece anyway. Ten minutes covers retries of the same piece.
+ */
+export const MEDIA_CORS_MAX_AGE_SECONDS = 600

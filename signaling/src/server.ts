@@ -1,11 +1,14 @@
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { DEFAULT_RELAY_BYTES_PER_SECOND } from '@ferry/protocol'
+import { DEFAULT_RELAY_BYTES_PER_SECOND, type MediaStoreOffer } from '@ferry/protocol'
 import { Server, type ServerOptions } from 'socket.io'
 import { createAuthMiddleware } from './auth.js'
 import { DEFAULT_HOST, MAX_HTTP_BUFFER_BYTES } from './constants.js'
 import { createHealthHandler } from './health.js'
 import { type Logger, quietLogger } from './logger.js'
+import { createMediaHandler } from './media/media-http.js'
+import { type MediaStoreOptions, startMediaService } from './media/media-service.js'
+import type { MediaStore } from './media/media-store.js'
 import { type RelaySettings, registerRelay } from './relay.js'
 import { registerRouting } from './routing.js'
 import { type SessionOffer, startSession } from './session.js'
@@ -41,6 +44,12 @@ export interface SignalingServerOptions {
   turnSecret?: string
   /** The TURN server's URLs, e.g. `turn:turn.example.com:3478?transport=udp`. */
   turnUrls?: string[]
+  /**
+   * The media store, served over HTTP under `/media/` (see `media-http.ts` in `@ferry/protocol`).
+   * Default: on, in a temporary directory that `close()` removes. `false`: no store, and `session:ready`
+   * carries no `media`.
+   */
+  media?: false | MediaStoreOptions
 }
 
 export interface SignalingServer {
@@ -49,6 +58,8 @@ export interface SignalingServer {
   /** `http://host:port`, what clients connect to. */
   url: string
   io: FerryServer
+  /** The media store; absent when the `media` option is `false`. */
+  media?: MediaStore
   /** Disconnects every socket and closes the HTTP server. Safe to call more than once. */
   close(): Promise<void>
 }
@@ -67,8 +78,11 @@ export async function createSignalingServer(options: SignalingServerOptions): Pr
   }
   const turn = checkTurn(options.turnSecret, options.turnUrls, { secret: 'turnSecret', urls: 'turnUrls' })
   const offer = sessionOffer(relay, turn)
+  const media = options.media === false ? undefined : await startMediaService(options.media ?? {}, logger)
 
-  const http = createServer(createHealthHandler(store, logger))
+  const http = createServer(
+    createMediaHandler({ media, corsOrigin: options.corsOrigin ?? true, logger }, createHealthHandler(store, logger)),
+  )
   const socketOptions: Partial<ServerOptions> = {
     maxHttpBufferSize: MAX_HTTP_BUFFER_BYTES,
     cors: { origin: options.corsOrigin ?? true },
@@ -79,27 +93,38 @@ export async function createSignalingServer(options: SignalingServerOptions): Pr
   io.on('connection', (socket) => {
     registerRouting(socket, { io, store, logger })
     registerRelay(socket, { io, store, logger, settings: relay })
-    void startSession(socket, { io, store, logger, offer })
+    void startSession(socket, { io, store, logger, offer: withMedia(offer, media?.admit(socket)) })
   })
 
   try {
     await listen(http, options.port, host)
   } catch (error) {
     await io.close()
+    await media?.close()
     throw error
   }
   const port = (http.address() as AddressInfo).port
 
   let closing: Promise<void> | undefined
-  return {
+  const server: SignalingServer = {
     port,
     url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
     io,
     close() {
-      closing ??= io.close()
+      closing ??= io.close().finally(() => media?.close())
       return closing
     },
   }
+  if (media) server.media = media.store
+  return server
+}
+
+/** The offer with this socket's media key, when the server keeps media. */
+function withMedia(
+  offer: (userId: string) => SessionOffer,
+  media: MediaStoreOffer | undefined,
+): (userId: string) => SessionOffer {
+  return media === undefined ? offer : (userId) => ({ ...offer(userId), media })
 }
 
 /** What each login is told about ICE servers and the relay. */

@@ -4,7 +4,7 @@ import { SESSIONS_ROOM, userRoom } from './rooms.js'
 import type { SessionStore } from './session-store.js'
 import type { FerryServer, FerrySocket } from './types.js'
 
-/** What `session:ready` says besides who is online: ICE servers (TURN credentials) and the relay. */
+/** What `session:ready` says besides who is online: ICE servers (TURN credentials), the relay, the media store. */
 export type SessionOffer = Omit<SessionReadyMessage, 'userId' | 'online'>
 
 export interface SessionContext {

@@ -1,9 +1,9 @@
 import { FerryError } from '@ferry/protocol'
-import { MIN_RELAY_BYTES_PER_SECOND, MIN_TURN_SECRET_BYTES } from './constants.js'
+import { MAX_MEDIA_SWEEP_EVERY_MS, MIN_RELAY_BYTES_PER_SECOND, MIN_TURN_SECRET_BYTES } from './constants.js'
 import type { TurnSettings } from './turn-credentials.js'
 
 /**
- * Checks of relay and TURN settings, shared by `createSignalingServer` and the CLI. Each throws a
+ * Checks of relay, TURN and media store settings, shared by `createSignalingServer` and the CLI. Each throws a
  * `FerryError` with code `invalid-argument` whose message starts with `name`, the setting as the
  * caller knows it (an option, a flag or an environment variable).
  */
@@ -43,6 +43,28 @@ export function checkTurn(
     secret: checkTurnSecret(secret, names.secret),
     urls: urls.map((url) => checkTurnUrl(url, names.urls)),
   }
+}
+
+export function checkMediaDir(value: string, name: string): string {
+  if (typeof value !== 'string' || value.trim() === '') throw bad(`${name} must be a directory path`)
+  return value
+}
+
+export function checkMediaMaxBytes(value: number, name: string): number {
+  if (!Number.isSafeInteger(value) || value < 1) throw bad(`${name} must be a whole number of bytes, at least 1`)
+  return value
+}
+
+export function checkMediaRetentionMs(value: number, name: string): number {
+  if (!Number.isSafeInteger(value) || value < 1) throw bad(`${name} must be a whole number of ms, at least 1`)
+  return value
+}
+
+export function checkMediaSweepEveryMs(value: number, name: string): number {
+  if (!Number.isSafeInteger(value) || value < 1 || value > MAX_MEDIA_SWEEP_EVERY_MS) {
+    throw bad(`${name} must be a whole number of ms from 1 to ${MAX_MEDIA_SWEEP_EVERY_MS}`)
+  }
+  return value
 }
 
 function bad(message: string): FerryError {

@@ -1,22 +1,30 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { DEFAULT_RELAY_BYTES_PER_SECOND, FerryError } from '@ferry/protocol'
-import { DEFAULT_HOST, DEFAULT_PORT, loadConfig, MIN_RELAY_BYTES_PER_SECOND } from '../src/index.js'
+import {
+  DEFAULT_MEDIA_MAX_BYTES,
+  DEFAULT_RELAY_BYTES_PER_SECOND,
+  FerryError,
+  MEDIA_RETENTION_MS,
+} from '@ferry/protocol'
+import { DEFAULT_HOST, DEFAULT_MEDIA_DIR, DEFAULT_PORT, loadConfig, MIN_RELAY_BYTES_PER_SECOND } from '../src/index.js'
 
 const SECRET = 'a-secret-of-at-least-thirty-two-bytes!'
 const TURN_SECRET = 'a-turn-secret-of-at-least-32-bytes!!'
 const RELAY_DEFAULTS = { relay: true, relayBytesPerSecond: DEFAULT_RELAY_BYTES_PER_SECOND }
+const MEDIA_DEFAULTS = { dir: DEFAULT_MEDIA_DIR, maxBytes: DEFAULT_MEDIA_MAX_BYTES, retentionMs: MEDIA_RETENTION_MS }
+const HOUR_MS = 60 * 60 * 1000
 
 function refused(message: RegExp): (error: unknown) => boolean {
   return (error) => error instanceof FerryError && error.code === 'invalid-argument' && message.test(error.message)
 }
 
-test('loadConfig defaults to dev mode on 127.0.0.1:8787 with any origin, relay on, no TURN', () => {
+test('loadConfig defaults to dev mode on 127.0.0.1:8787 with any origin, relay on, no TURN, media in .ferry-media', () => {
   assert.deepEqual(loadConfig([], {}), {
     port: DEFAULT_PORT,
     host: DEFAULT_HOST,
     corsOrigin: true,
     ...RELAY_DEFAULTS,
+    media: { dir: '.ferry-media', maxBytes: 64 * 1024 * 1024, retentionMs: 7 * 24 * HOUR_MS },
     help: false,
   })
 })
@@ -31,6 +39,9 @@ test('loadConfig reads environment variables', () => {
     FERRY_RELAY_BYTES_PER_SECOND: '1000000',
     FERRY_TURN_SECRET: TURN_SECRET,
     FERRY_TURN_URLS: 'turn:turn.example.com:3478?transport=udp, turns:turn.example.com:5349',
+    FERRY_MEDIA_DIR: '/var/lib/ferry/media',
+    FERRY_MEDIA_MAX_BYTES: '1000000',
+    FERRY_MEDIA_RETENTION_HOURS: '24',
   })
   assert.deepEqual(config, {
     port: 9000,
@@ -41,8 +52,10 @@ test('loadConfig reads environment variables', () => {
     relayBytesPerSecond: 1_000_000,
     turnSecret: TURN_SECRET,
     turnUrls: ['turn:turn.example.com:3478?transport=udp', 'turns:turn.example.com:5349'],
+    media: { dir: '/var/lib/ferry/media', maxBytes: 1_000_000, retentionMs: 24 * HOUR_MS },
     help: false,
   })
+  assert.equal(loadConfig([], { FERRY_MEDIA: 'off', FERRY_MEDIA_DIR: '/ignored' }).media, false)
 })
 
 test('loadConfig lets flags win over environment variables, in both flag forms', () => {
@@ -57,6 +70,7 @@ test('loadConfig lets flags win over environment variables, in both flag forms',
     jwtSecret: SECRET,
     corsOrigin: 'https://a.example',
     ...RELAY_DEFAULTS,
+    media: MEDIA_DEFAULTS,
     help: false,
   })
   assert.equal(loadConfig(['--cors-origin', '*'], {}).corsOrigin, true)
@@ -73,6 +87,13 @@ test('loadConfig lets flags win over environment variables, in both flag forms',
   assert.equal(relayed.turnSecret, TURN_SECRET)
   assert.deepEqual(relayed.turnUrls, ['turn:a:1'])
   assert.equal(loadConfig(['--help'], {}).help, true)
+  assert.equal(loadConfig(['--no-media'], { FERRY_MEDIA: 'on' }).media, false)
+  const media = loadConfig(['--media-dir=/srv/media', '--media-max-bytes', '5', '--media-retention-hours=1'], {
+    FERRY_MEDIA_DIR: '/ignored',
+    FERRY_MEDIA_MAX_BYTES: '7',
+    FERRY_MEDIA_RETENTION_HOURS: '2',
+  }).media
+  assert.deepEqual(media, { dir: '/srv/media', maxBytes: 5, retentionMs: HOUR_MS })
 })
 
 test('loadConfig rejects bad values with a message naming the setting', () => {
@@ -99,4 +120,13 @@ test('loadConfig rejects bad values with a message naming the setting', () => {
   assert.throws(() => loadConfig([], short), refused(/FERRY_TURN_SECRET must be at least 32 bytes/))
   const http = { FERRY_TURN_SECRET: TURN_SECRET, FERRY_TURN_URLS: 'http://a:1' }
   assert.throws(() => loadConfig([], http), refused(/FERRY_TURN_URLS must be turn: or turns: URLs/))
+  assert.throws(() => loadConfig([], { FERRY_MEDIA: 'nope' }), refused(/FERRY_MEDIA must be on or off/))
+  assert.throws(() => loadConfig(['--no-media=1'], {}), refused(/--no-media takes no value/))
+  assert.throws(() => loadConfig([], { FERRY_MEDIA_DIR: ' ' }), refused(/FERRY_MEDIA_DIR must be a directory path/))
+  assert.throws(() => loadConfig(['--media-max-bytes', '0'], {}), refused(/--media-max-bytes must be a whole/))
+  assert.throws(() => loadConfig([], { FERRY_MEDIA_MAX_BYTES: '64MB' }), refused(/FERRY_MEDIA_MAX_BYTES/))
+  const hours = (value: string) => () => loadConfig([], { FERRY_MEDIA_RETENTION_HOURS: value })
+  assert.throws(hours('0'), refused(/FERRY_MEDIA_RETENTION_HOURS must be a whole number of hours, at least 1/))
+  assert.throws(hours('1.5'), refused(/FERRY_MEDIA_RETENTION_HOURS/))
+  assert.throws(hours('9999999999999999'), refused(/FERRY_MEDIA_RETENTION_HOURS/))
 })

@@ -1,8 +1,11 @@
+import assert from 'node:assert/strict'
 import {
   type Ack,
   type ClientToServerEvents,
+  DEFAULT_MEDIA_MAX_BYTES,
   DEFAULT_RELAY_BYTES_PER_SECOND,
   type HandshakeAuth,
+  MEDIA_RETENTION_MS,
   type ServerToClientEvents,
   type SessionReadyMessage,
 } from '@ferry/protocol'
@@ -17,8 +20,27 @@ export const EVENT_TIMEOUT_MS = 3000
 
 export const TEST_SECRET = 'test-secret-that-is-at-least-32-bytes-long'
 
-/** What `session:ready` says besides the user and who is online, on a server with default options. */
-export const DEFAULT_OFFER = { iceServers: [], relay: true, relayBytesPerSecond: DEFAULT_RELAY_BYTES_PER_SECOND }
+/**
+ * What `session:ready` says besides the user and who is online, on a server with default options,
+ * with the media key left out (see `withoutMediaKey`).
+ */
+export const DEFAULT_OFFER = {
+  iceServers: [],
+  relay: true,
+  relayBytesPerSecond: DEFAULT_RELAY_BYTES_PER_SECOND,
+  media: { maxBytes: DEFAULT_MEDIA_MAX_BYTES, retentionMs: MEDIA_RETENTION_MS },
+}
+
+/** A media key as the server issues them: MEDIA_KEY_BYTES (32) random bytes in base64url. */
+export const MEDIA_KEY_PATTERN = /^[A-Za-z0-9_-]{43}$/
+
+/** `session:ready` with its media key checked for shape and left out, so the rest compares whole. */
+export function withoutMediaKey(ready: SessionReadyMessage): object {
+  if (ready.media === undefined) return ready
+  const { key, ...media } = ready.media
+  assert.match(key, MEDIA_KEY_PATTERN)
+  return { ...ready, media }
+}
 
 /** Starts a server on a free port; `t.after` closes it and every client opened through it. */
 export async function startServer(

@@ -1,13 +1,19 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { encodeFrame } from '@ferry/protocol'
-import { login, nextEvent, startServer } from './harness.js'
+import { DEFAULT_OFFER, login, nextEvent, startServer, withoutMediaKey } from './harness.js'
 
 test('with relay off, session:ready says so and every relay frame is refused with no-route', async (t) => {
   const { connect } = await startServer(t, { relay: false })
   const alice = connect({ userId: 'alice' })
   const bob = connect({ userId: 'bob' })
-  assert.deepEqual(await login(alice), { userId: 'alice', online: [], iceServers: [], relay: false })
+  assert.deepEqual(withoutMediaKey(await login(alice)), {
+    userId: 'alice',
+    online: [],
+    iceServers: [],
+    relay: false,
+    media: DEFAULT_OFFER.media,
+  })
   await login(bob)
   let bobGot = 0
   bob.on('relay:frame', () => bobGot++)

@@ -137,3 +137,27 @@ export const MESSAGE_TIMEOUT_MS = 10_000
  * MediaRequestFrame); ids of cmds, messages, buffers and files stay below it.
  */
 export const MEDIA_TASK_ID_BASE = 0x8000_0000
+
+/** Rooms one client may be in at once (Agora: 20 channels per client); one more fails with `too-many-recipients`. */
+export const MAX_ROOMS_PER_CLIENT = 20
+
+/** Room and group ids: like user ids, safe in Socket.IO room names, logs and paths. */
+export const ROOM_ID_PATTERN = /^[A-Za-z0-9_.@:-]{1,64}$/
+
+/** Recipients of one server-routed send, at most (LiveData: 2,000 per send). */
+export const MAX_RECIPIENTS = 2000
+
+/** Custom attributes of one server-routed message, at most (LiveData: attrs 2 KB). */
+export const MAX_ATTRS_BYTES = 2 * 1024
+
+/** Message ids chosen by senders: the dedupe key (a resend with the same mid is not delivered twice). */
+export const MESSAGE_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/
+
+/**
+ * A file token (server API `fileToken`) is valid this long and once: long enough for a client to pick
+ * up the token and start its upload, short enough that a leaked one is soon useless.
+ */
+export const FILE_TOKEN_TTL_MS = 5 * 60 * 1000
+
+/** Messages kept for offline recipients and mids kept for dedupe, this long (LiveData: history 7 days). */
+export const OFFLINE_RETENTION_MS = 7 * 24 * 60 * 60 * 1000

@@ -66,6 +66,16 @@ export const ERROR_CODES = {
   'media-not-found': 30,
   /** Agora INVALID_MESSAGE. A message whose text, file name and thumbnail are over `MAX_MESSAGE_BYTES`. */
   'message-too-large': 31,
+  /** LiveData "invalid mtype". An mtype outside the ranges of `MTYPE` (see delivery.ts). */
+  'invalid-mtype': 32,
+  /** LiveData "not in room" / "not a group member"; Agora channel errors. The sender is not a member. */
+  'not-a-member': 33,
+  /** LiveData: a group send to a group with no members (other than the sender). */
+  'empty-group': 34,
+  /** LiveData "too many items": more recipients than MAX_RECIPIENTS, or rooms than MAX_ROOMS_PER_CLIENT. */
+  'too-many-recipients': 35,
+  /** No such group (server API), or a user id the server has never seen where one must exist. */
+  'unknown-target': 36,
 } as const
 
 export type FerryErrorCode = keyof typeof ERROR_CODES

@@ -1,3 +1,4 @@
+import type { DeliveryMeta, SendReceipt } from './delivery.js'
 import type { FerryErrorCode } from './errors.js'
 import type { MediaStoreOffer } from './media-http.js'
 
@@ -13,6 +14,31 @@ import type { MediaStoreOffer } from './media-http.js'
 
 /** The answer to every client request. */
 export type Ack = { ok: true } | { ok: false; code: FerryErrorCode; message: string }
+
+/** The answer to a request that returns something. */
+export type AckWith<T> = ({ ok: true } & T) | { ok: false; code: FerryErrorCode; message: string }
+
+export interface RoomRef {
+  room: string
+}
+
+/** A room message to send: the message itself is the event's binary argument (`encodeMessage`). */
+export interface RoomSendMessage {
+  room: string
+  /** Dedupe key (MESSAGE_ID_PATTERN); the server makes one when absent. */
+  mid?: string
+  /** Default: 30 for text, 40 for images, 50 for files. */
+  mtype?: number
+  attrs?: string
+}
+
+export interface RoomMemberEvent {
+  room: string
+  userId: string
+  joined: boolean
+  /** Members after the change. */
+  count: number
+}
 
 /**
  * Opaque WebRTC signaling data (an SDP offer or answer, an ICE candidate, a renegotiation request),
@@ -60,6 +86,17 @@ export interface ClientToServerEvents {
   'link:request': (msg: LinkRequestMessage, ack: (res: Ack) => void) => void
   /** Passes WebRTC signaling data to `to`. */
   'link:signal': (msg: LinkSignalMessage, ack: (res: Ack) => void) => void
+  /** Joins a room (at most MAX_ROOMS_PER_CLIENT); answers with the members, this user included. */
+  'room:join': (msg: RoomRef, ack: (res: AckWith<{ members: string[] }>) => void) => void
+  'room:leave': (msg: RoomRef, ack: (res: Ack) => void) => void
+  /** Members of a room this user is in (`not-a-member` otherwise). */
+  'room:members': (msg: RoomRef, ack: (res: AckWith<{ members: string[] }>) => void) => void
+  /** Sends a message to every other member of a room this user is in. */
+  'room:send': (msg: RoomSendMessage, message: Uint8Array, ack: (res: AckWith<SendReceipt>) => void) => void
+  /** This user's cache holds `mediaId` (after an upload or a download): peers may fetch it here. */
+  'media:have': (msg: { mediaId: string }) => void
+  /** Online users (other than the asker) that said they hold `mediaId`, most recent first. */
+  'media:holders': (msg: { mediaId: string }, ack: (res: AckWith<{ holders: string[] }>) => void) => void
 }
 
 export interface SessionReadyMessage {
@@ -97,6 +134,10 @@ export interface ServerToClientEvents {
   'relay:frame': (msg: { from: string }, frame: Uint8Array) => void
   /** A relayed frame could not be delivered (the target is offline, or relay is off). */
   'relay:refused': (msg: { to: string; code: FerryErrorCode; message: string }) => void
+  /** Someone joined or left a room this user is in. */
+  'room:member': (msg: RoomMemberEvent) => void
+  /** A server-routed message (room message, server API send, or one kept while offline). */
+  'message:deliver': (meta: DeliveryMeta, message: Uint8Array) => void
 }
 
 /** Data attached to a Socket.IO `connect_error` when the server refuses a login. */
