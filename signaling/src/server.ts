@@ -4,12 +4,14 @@ import { DEFAULT_RELAY_BYTES_PER_SECOND, type MediaStoreOffer } from '@ferry/pro
 import { Server, type ServerOptions } from 'socket.io'
 import { createAuthMiddleware } from './auth.js'
 import { DEFAULT_HOST, MAX_HTTP_BUFFER_BYTES } from './constants.js'
+import { Deliveries } from './delivery/deliveries.js'
 import { createHealthHandler } from './health.js'
 import { type Logger, quietLogger } from './logger.js'
 import { createMediaHandler } from './media/media-http.js'
 import { type MediaStoreOptions, startMediaService } from './media/media-service.js'
 import type { MediaStore } from './media/media-store.js'
 import { type RelaySettings, registerRelay } from './relay.js'
+import { RoomRegistry } from './rooms/room-registry.js'
 import { registerRouting } from './routing.js'
 import { type SessionOffer, startSession } from './session.js'
 import { InMemorySessionStore, type SessionStore } from './session-store.js'
@@ -60,6 +62,10 @@ export interface SignalingServer {
   io: FerryServer
   /** The media store; absent when the `media` option is `false`. */
   media?: MediaStore
+  /** Server-routed messages: delivery by user id, store-and-forward, dedupe by mid. */
+  deliveries: Deliveries
+  /** Who is in which room. */
+  rooms: RoomRegistry
   /** Disconnects every socket and closes the HTTP server. Safe to call more than once. */
   close(): Promise<void>
 }
@@ -88,12 +94,20 @@ export async function createSignalingServer(options: SignalingServerOptions): Pr
     cors: { origin: options.corsOrigin ?? true },
   }
   const io: FerryServer = new Server(http, socketOptions)
+  const deliveries = new Deliveries({ io, store })
+  const rooms = new RoomRegistry()
 
   io.use(auth)
   io.on('connection', (socket) => {
     registerRouting(socket, { io, store, logger })
     registerRelay(socket, { io, store, logger, settings: relay })
-    void startSession(socket, { io, store, logger, offer: withMedia(offer, media?.admit(socket)) })
+    void startSession(socket, {
+      io,
+      store,
+      logger,
+      offer: withMedia(offer, media?.admit(socket)),
+      onReady: (ready) => deliveries.flush(ready),
+    })
   })
 
   try {
@@ -110,6 +124,8 @@ export async function createSignalingServer(options: SignalingServerOptions): Pr
     port,
     url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
     io,
+    deliveries,
+    rooms,
     close() {
       closing ??= io.close().finally(() => media?.close())
       return closing

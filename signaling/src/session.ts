@@ -13,6 +13,8 @@ export interface SessionContext {
   logger: Logger
   /** Made for each login, so credentials are fresh and name the user. */
   offer(userId: string): SessionOffer
+  /** Called once the session is ready (after `session:ready`), e.g. to hand over messages kept while offline. */
+  onReady?(socket: FerrySocket): void
 }
 
 const REPLACED_MESSAGE = 'another login for this user id replaced this session'
@@ -25,7 +27,10 @@ const REPLACED_MESSAGE = 'another login for this user id replaced this session'
  *
  * Resolves once the session is ready, or the socket left first. Never rejects.
  */
-export async function startSession(socket: FerrySocket, { io, store, logger, offer }: SessionContext): Promise<void> {
+export async function startSession(
+  socket: FerrySocket,
+  { io, store, logger, offer, onReady }: SessionContext,
+): Promise<void> {
   const { userId } = socket.data
   const claimed = store.claim(userId, socket.id)
 
@@ -52,6 +57,7 @@ export async function startSession(socket: FerrySocket, { io, store, logger, off
     const online = (await store.list()).filter((id) => id !== userId)
     if (socket.disconnected) return
     socket.emit('session:ready', { userId, online, ...offer(userId) })
+    onReady?.(socket)
     await socket.join(SESSIONS_ROOM)
     if (previous === undefined) {
       logger.info(`${userId} online`)

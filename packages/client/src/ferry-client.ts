@@ -3,8 +3,10 @@ import {
   checkMessage,
   DEFAULT_MAX_BUFFER_BYTES,
   DEFAULT_RELAY_BYTES_PER_SECOND,
+  type DeliveryMeta,
   DIRECT_CONNECT_TIMEOUT_MS,
   decodeFrame,
+  decodeMessage,
   encodeFrame,
   encodeMessage,
   FerryError,
@@ -168,6 +170,7 @@ export class FerryClient {
       socket.on('link:signal', ({ from, link, data }) => this.links?.onSignal(from, link, data))
       socket.on('relay:frame', ({ from }, frame) => this.links?.onRelayFrame(from, asBytes(frame)))
       socket.on('relay:refused', ({ to, code, message }) => this.links?.close(to, code, message))
+      socket.on('message:deliver', (meta, payload) => this.onDelivery(meta, asBytes(payload)))
     })
   }
 
@@ -486,6 +489,16 @@ export class FerryClient {
         else this.tasks.findOnLink(link, frame.taskId)?.transfer?.onResume(frame.offset)
         break
     }
+  }
+
+  /** A message routed by the server. Decoded like a peer's; one that does not decode is reported, not thrown. */
+  private onDelivery(meta: DeliveryMeta, payload: Uint8Array): void {
+    const decoded = decodeMessage(payload)
+    if (!decoded.ok) {
+      this.emitter.emit('error', { code: decoded.code, message: `a delivered message: ${decoded.reason}` })
+      return
+    }
+    this.emitter.emit('message', { from: meta.from, taskId: meta.mid, message: decoded.message, delivery: meta })
   }
 
   /** The receiver of one of our tasks cancelled it or reported an error. */

@@ -1,4 +1,4 @@
-import type { FerryError, FerryErrorCode, FerryMessage, SignalData, TransferKind } from '@ferry/protocol'
+import type { DeliveryMeta, FerryError, FerryErrorCode, FerryMessage, SignalData, TransferKind } from '@ferry/protocol'
 import type { MediaCache } from './media/media-cache.js'
 import type { MediaEvents } from './media/media-types.js'
 
@@ -182,8 +182,13 @@ export type FerryEvents = {
   'receive-progress': { from: string; taskId: string; kind: TransferKind; received: number; total: number }
   /** Receiver: an incoming transfer ended without delivery; nothing of it is kept. `cancelled` when the sender cancelled. */
   'receive-failed': { from: string; taskId: string; kind: TransferKind; code: FerryErrorCode }
-  /** Receiver: a text, file or image message arrived (file and image messages carry a media id to download). */
-  message: { from: string; taskId: string; message: FerryMessage }
+  /**
+   * Receiver: a text, file or image message arrived (file and image messages carry a media id to
+   * download). Straight from a peer, `taskId` is the sender's task; routed by the server (a room
+   * message, a server API send, or one kept while this user was offline), `delivery` has its envelope
+   * (mid, mtime, mtype, attrs, target, offline) and `taskId` is the mid.
+   */
+  message: { from: string; taskId: string; message: FerryMessage; delivery?: DeliveryMeta }
   /** Something went wrong that belongs to no task, e.g. a malformed frame from a peer. */
   error: { code: FerryErrorCode; message: string; peer?: string }
 } & MediaEvents
