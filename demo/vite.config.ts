@@ -1,6 +1,6 @@
 import { createLogger, defineConfig, type LogLevel } from 'vite'
 
-/** Where the dev server forwards Socket.IO, so the page talks to its own origin. */
+/** Where the dev server forwards Socket.IO and the media store, so the page talks to its own origin. */
 const signalingUrl = process.env.FERRY_SIGNALING_URL ?? 'http://127.0.0.1:8787'
 
 /** 0 lets the system pick a free port (the e2e tests do); anything else must be free, or startup fails. */
@@ -29,6 +29,8 @@ export default defineConfig({
     strictPort: true,
     proxy: {
       '/socket.io': { target: signalingUrl, ws: true },
+      // The server's media store (MEDIA_HTTP_PREFIX): uploads and downloads of media by id.
+      '/media/': { target: signalingUrl },
     },
   },
   preview: { host: '127.0.0.1' },

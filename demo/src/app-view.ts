@@ -1,4 +1,5 @@
 import type { FerryClient, FerryErrorCode } from '@ferry/client'
+import { ChatView } from './chat-view'
 import { button, el } from './dom'
 import { ErrorBanner } from './error-banner'
 import { errorText } from './error-text'
@@ -17,11 +18,12 @@ export interface AppViewOptions {
   onEnd(code: FerryErrorCode | undefined): void
 }
 
-/** The page of a logged-in user: who is online, what to send to whom, transfers and messages. */
+/** The page of a logged-in user: who is online, what to send to whom, the chat, transfers and cmds. */
 export function appView(client: FerryClient, options: AppViewOptions): HTMLElement {
   const banner = new ErrorBanner()
   const transfers = new TransfersView(client)
   const messages = new MessagesView()
+  const chat = new ChatView(client)
   const me = client.userId ?? ''
 
   const withPeer = (send: (peer: string) => void) => {
@@ -29,11 +31,19 @@ export function appView(client: FerryClient, options: AppViewOptions): HTMLEleme
     if (peer) send(peer)
     else banner.show(PICK_FIRST)
   }
+  const report = (problem: string | undefined) => {
+    if (problem) banner.show(problem)
+  }
   const panel = new SendPanel({
     cmd: (text) =>
       withPeer(async (peer) => {
         const problem = await messages.sent(client.sendCmd(peer, text), text)
         if (problem) banner.show(problem)
+      }),
+    text: (text) => withPeer((peer) => void chat.sendText(peer, text).then(report)),
+    media: (files) =>
+      withPeer((peer) => {
+        for (const file of files) void chat.sendMedia(peer, file).then(report)
       }),
     buffer: (size) => withPeer((peer) => transfers.sendBuffer(peer, size)),
     files: (files) =>
@@ -78,7 +88,7 @@ export function appView(client: FerryClient, options: AppViewOptions): HTMLEleme
     banner.element,
     el('div', { className: 'layout' }, [
       el('div', { className: 'column' }, [peers.element, panel.element]),
-      el('div', { className: 'column' }, [transfers.element, messages.element]),
+      el('div', { className: 'column' }, [chat.element, transfers.element, messages.element]),
     ]),
   ])
 }

@@ -37,3 +37,13 @@ export function percent(done: number, total: number): number {
 export function formatTime(date: Date): string {
   return date.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })
 }
+
+/** A picture's pixel size as people write it: `1200 × 800`. */
+export function formatDimensions(width: number, height: number): string {
+  return `${width} × ${height}`
+}
+
+/** A day and time within the next weeks, in the browser's language: `Nov 29, 08:43 AM`. */
+export function formatDateTime(date: Date): string {
+  return `${date.toLocaleDateString([], { day: 'numeric', month: 'short' })}, ${formatTime(date)}`
+}

@@ -7,10 +7,10 @@ import { formatBytes, formatTime } from './format'
 export class MessagesView {
   readonly element: HTMLElement
   private readonly list = el('ol', { className: 'messages', testId: 'message-list' })
-  private readonly empty = el('p', { className: 'muted', testId: 'no-messages', text: 'No messages yet.' })
+  private readonly empty = el('p', { className: 'muted', testId: 'no-messages', text: 'No cmds yet.' })
 
   constructor() {
-    this.element = el('section', { className: 'card' }, [el('h2', { text: 'Messages' }), this.empty, this.list])
+    this.element = el('section', { className: 'card' }, [el('h2', { text: 'Cmds' }), this.empty, this.list])
   }
 
   received(from: string, data: string | Uint8Array): void {

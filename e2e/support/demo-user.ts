@@ -24,6 +24,11 @@ export class DemoUser {
     return this.page.getByTestId('message-list').getByTestId('message')
   }
 
+  /** Chat messages (text, image, file) both ways, oldest first. */
+  get chat(): Locator {
+    return this.page.getByTestId('chat-list').getByTestId('chat-message')
+  }
+
   async login(): Promise<void> {
     await this.page.getByTestId('login-name').fill(this.name)
     await this.page.getByTestId('login-button').click()
@@ -49,6 +54,39 @@ export class DemoUser {
   async sendCmd(text: string): Promise<void> {
     await this.page.getByTestId('cmd-input').fill(text)
     await this.page.getByTestId('cmd-send').click()
+  }
+
+  async sendText(text: string): Promise<void> {
+    await this.page.getByTestId('text-message-input').fill(text)
+    await this.page.getByTestId('text-message-send').click()
+  }
+
+  /**
+   * Sends a file as a chat message (uploaded, then sent by id), waits until the receiver confirmed
+   * it, and returns its media id.
+   */
+  async sendMediaMessage(path: string, name: string): Promise<string> {
+    await this.page.getByTestId('media-input').setInputFiles(path)
+    const sent = this.mediaMessage(name).last()
+    await expect(sent.getByTestId('chat-status')).toHaveText('Delivered', { timeout: 60_000 })
+    const mediaId = await sent.getAttribute('data-media-id')
+    if (!mediaId) throw new Error(`the message of ${name} has no media id`)
+    return mediaId
+  }
+
+  /** The chat messages that carry a media, by its file name. */
+  mediaMessage(name: string): Locator {
+    return this.chat.filter({ has: this.page.getByTestId('media-name').getByText(name, { exact: true }) })
+  }
+
+  /** Ids of the media in this user's local media cache, from the page's client. */
+  cachedMedia(): Promise<string[]> {
+    return this.page.evaluate(listCachedMedia)
+  }
+
+  /** Lowercase hex SHA-256 of what a URL in the page holds, e.g. the object URL of a downloaded image. */
+  sha256Of(url: string): Promise<string> {
+    return this.page.evaluate(digestOf, url)
   }
 
   async sendBuffer(mebibytes: number): Promise<void> {
@@ -87,6 +125,25 @@ export class DemoUser {
       .locator(`li[data-testid^="${prefix}"]`)
       .filter({ has: this.page.getByTestId('transfer-name').getByText(title, { exact: true }) })
   }
+}
+
+/** The part of the page's client (`window.ferryDemo.client`) these helpers call. */
+interface PageClient {
+  listMedia(): Promise<{ mediaId: string }[]>
+}
+
+/** Runs in the page: the media ids in the logged-in user's cache. */
+async function listCachedMedia(): Promise<string[]> {
+  const demo = (window as unknown as { ferryDemo?: { client: PageClient } }).ferryDemo
+  if (!demo) throw new Error('nobody is logged in on this page')
+  return (await demo.client.listMedia()).map((media) => media.mediaId)
+}
+
+/** Runs in the page: the SHA-256 of the bytes behind `url`. */
+async function digestOf(url: string): Promise<string> {
+  const bytes = await (await fetch(url)).arrayBuffer()
+  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes))
+  return Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('')
 }
 
 /** Runs in the page: how many records every object store of `name` holds together. */

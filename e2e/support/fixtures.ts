@@ -13,10 +13,15 @@ export interface Users {
   loginWith<const Names extends string[]>(query: Record<string, string>, ...names: Names): Promise<UsersOf<Names>>
 }
 
-export const test = base.extend<{ users: Users; tempDir: string }>({
-  users: async ({ browser }, use, testInfo) => {
+export const test = base.extend<{ demoUrl: string; users: Users; tempDir: string }>({
+  /** Where the demo page is: the one global-setup started, unless a spec overrides this to serve its own. */
+  // biome-ignore lint/correctness/noEmptyPattern: Playwright reads a fixture's dependencies from this pattern.
+  demoUrl: async ({}, use) => {
     const url = process.env.FERRY_DEMO_URL
     if (!url) throw new Error('FERRY_DEMO_URL is not set: run the tests through playwright.config.ts')
+    await use(url)
+  },
+  users: async ({ browser, demoUrl: url }, use, testInfo) => {
     // Every test logs in new names, so no presence from an earlier test shows up in this one.
     const suffix = `${testInfo.workerIndex}${testInfo.testId.slice(0, 6)}${testInfo.retry}`
     const opened: DemoUser[] = []

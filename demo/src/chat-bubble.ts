@@ -1,0 +1,47 @@
+import { el } from './dom'
+import { formatTime } from './format'
+
+export type MessageKind = 'text' | 'image' | 'file'
+
+/**
+ * One chat message either way: who and when, a status for the ones sent (uploading, sending,
+ * delivered or why not), and a body the chat fills in (text, or a media card with its controls).
+ */
+export class ChatBubble {
+  readonly element: HTMLLIElement
+  readonly body = el('div', { className: 'chat-body' })
+  private readonly status = el('span', { className: 'message-status', testId: 'chat-status' })
+
+  constructor(direction: 'in' | 'out', who: string, kind: MessageKind) {
+    this.element = el(
+      'li',
+      {
+        className: 'message chat-message',
+        testId: 'chat-message',
+        attrs: { 'data-direction': direction, 'data-type': kind },
+      },
+      [
+        el('div', { className: 'message-head' }, [
+          el('span', { className: 'message-from', testId: 'chat-from', text: who }),
+          el('time', { className: 'muted', text: formatTime(new Date()) }),
+          this.status,
+        ]),
+        this.body,
+      ],
+    )
+  }
+
+  /** Marks the bubble with its media id once known, so tests and styles can find it. */
+  set mediaId(id: string) {
+    this.element.dataset.mediaId = id
+  }
+
+  setStatus(text: string): void {
+    this.status.textContent = text
+  }
+
+  fail(reason: string): void {
+    this.status.textContent = reason
+    this.element.dataset.state = 'failed'
+  }
+}

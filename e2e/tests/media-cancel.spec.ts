@@ -1,0 +1,51 @@
+import { expect, test } from '../support/fixtures'
+import { MIB, writeRandomFile } from '../support/random-file'
+
+/** Large enough to still be moving when the first progress shows (a download from a peer takes seconds). */
+const FILE_BYTES = 30 * MIB
+
+test('the receiver cancels a media download mid-way: Cancelled, and nothing of it stays cached', async ({
+  users,
+  tempDir,
+}) => {
+  const file = await writeRandomFile(tempDir, 'large.bin', FILE_BYTES)
+  const [alice, bob] = await users.login('alice', 'bob')
+  await alice.pick(bob)
+  const mediaId = await alice.sendMediaMessage(file.path, file.name)
+  const received = bob.mediaMessage(file.name)
+
+  await received.getByTestId(`media-download-${mediaId}`).click()
+  await expect(received.getByTestId('media-progress-text')).not.toHaveText('0%')
+  await received.getByTestId('media-cancel').click()
+
+  await expect(received.getByTestId('media-status')).toHaveText('Cancelled')
+  await expect(received.getByTestId('media-progress-text')).not.toHaveText('100%')
+  await expect(received.getByTestId('media-save')).toHaveCount(0)
+  await expect(received.getByTestId('media-cancel')).toHaveCount(0)
+  await expect.poll(() => bob.cachedMedia()).not.toContain(mediaId)
+  // The uploader keeps theirs: cancelling a download takes nothing from anyone else.
+  expect(await alice.cachedMedia()).toContain(mediaId)
+})
+
+test('the sender cancels an upload mid-way: nothing is sent, and nothing of it stays cached', async ({
+  users,
+  tempDir,
+}) => {
+  const file = await writeRandomFile(tempDir, 'unsent.bin', FILE_BYTES)
+  const [alice, bob] = await users.login('alice', 'bob')
+  await alice.pick(bob)
+
+  await alice.page.getByTestId('media-input').setInputFiles(file.path)
+  const sent = alice.mediaMessage(file.name)
+  await expect(sent.getByTestId('chat-status')).toHaveText('Uploading…')
+  await expect(sent.getByTestId('media-progress-text')).not.toHaveText('0%')
+  await sent.getByTestId('media-cancel').click()
+
+  await expect(sent.getByTestId('chat-status')).toHaveText('Cancelled')
+  await expect(sent.getByTestId('media-progress-text')).not.toHaveText('100%')
+  await expect(sent).toHaveAttribute('data-state', 'failed')
+  await expect(sent.getByTestId('media-cancel')).toHaveCount(0)
+  await expect(alice.banner).toBeHidden()
+  await expect.poll(() => alice.cachedMedia()).toEqual([])
+  await expect(bob.chat).toHaveCount(0)
+})
