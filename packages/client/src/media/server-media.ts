@@ -58,18 +58,23 @@ export async function uploadToServer(
     }),
   )
   progress.onProgress(state.received)
-  const piece = new Uint8Array(Math.min(MEDIA_PIECE_BYTES, info.size))
+  // The next piece is read while the current one is on the wire, so disk and network overlap.
+  const readPiece = (offset: number) => readAt(source, offset, Math.min(MEDIA_PIECE_BYTES, info.size - offset))
+  let next: { offset: number; bytes: Promise<Uint8Array> } | undefined
   let failures = 0
   while (!state.complete) {
-    const length = Math.min(piece.length, info.size - state.received)
-    const read = await source.readInto(piece.subarray(0, length), state.received)
-    if (read !== length) throw new FerryError('file-read-error', `read ${read} of ${length} bytes`)
+    const offset = state.received
+    const bytes = next?.offset === offset ? next.bytes : readPiece(offset)
+    const body = await bytes
+    const following = offset + body.length
+    next = following < info.size ? { offset: following, bytes: readPiece(following) } : undefined
+    next?.bytes.catch(() => {}) // awaited on the next turn, or dropped if the server says otherwise
     try {
       state = await readState(
-        await call(store, `${info.mediaId}/content?offset=${state.received}`, {
+        await call(store, `${info.mediaId}/content?offset=${offset}`, {
           method: 'PUT',
           headers: { 'content-type': 'application/octet-stream' },
-          body: piece.subarray(0, length),
+          body,
           signal: progress.signal,
         }),
       )
@@ -136,6 +141,14 @@ export async function downloadFromServer(
 /** Withdraws an upload (finished or not). Best effort: the server sweeps what is left anyway. */
 export async function deleteFromServer(store: ServerStore, mediaId: string): Promise<void> {
   await call(store, mediaId, { method: 'DELETE' }).catch(() => {})
+}
+
+/** `length` bytes of the source at `offset`, in a buffer of their own (a request body is kept until it is sent). */
+async function readAt(source: FileSource, offset: number, length: number): Promise<Uint8Array> {
+  const bytes = new Uint8Array(length)
+  const read = await source.readInto(bytes, offset)
+  if (read !== length) throw new FerryError('file-read-error', `read ${read} of ${length} bytes at ${offset}`)
+  return bytes
 }
 
 async function call(store: ServerStore, path: string, init: RequestInit): Promise<Response> {
