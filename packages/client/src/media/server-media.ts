@@ -60,7 +60,7 @@ export async function uploadToServer(
   progress.onProgress(state.received)
   // The next piece is read while the current one is on the wire, so disk and network overlap.
   const readPiece = (offset: number) => readAt(source, offset, Math.min(MEDIA_PIECE_BYTES, info.size - offset))
-  let next: { offset: number; bytes: Promise<Uint8Array> } | undefined
+  let next: { offset: number; bytes: Promise<Uint8Array<ArrayBuffer>> } | undefined
   let failures = 0
   while (!state.complete) {
     const offset = state.received
@@ -144,7 +144,7 @@ export async function deleteFromServer(store: ServerStore, mediaId: string): Pro
 }
 
 /** `length` bytes of the source at `offset`, in a buffer of their own (a request body is kept until it is sent). */
-async function readAt(source: FileSource, offset: number, length: number): Promise<Uint8Array> {
+async function readAt(source: FileSource, offset: number, length: number): Promise<Uint8Array<ArrayBuffer>> {
   const bytes = new Uint8Array(length)
   const read = await source.readInto(bytes, offset)
   if (read !== length) throw new FerryError('file-read-error', `read ${read} of ${length} bytes at ${offset}`)
