@@ -26,6 +26,7 @@ const TYPECHECK_PROJECTS = [
   'packages/protocol',
   'packages/client',
   'packages/client/tsconfig.node.json',
+  'packages/server-sdk',
   'signaling',
   'demo',
   'demo/tsconfig.node.json',

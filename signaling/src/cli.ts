@@ -24,6 +24,7 @@ async function main(): Promise<void> {
     relayBytesPerSecond: config.relayBytesPerSecond,
     media: config.media,
     ...(config.jwtSecret === undefined ? {} : { jwtSecret: config.jwtSecret }),
+    ...(config.adminKey === undefined ? {} : { adminKey: config.adminKey }),
     ...(config.turnSecret === undefined ? {} : { turnSecret: config.turnSecret }),
     ...(config.turnUrls === undefined ? {} : { turnUrls: config.turnUrls }),
   })
@@ -31,7 +32,8 @@ async function main(): Promise<void> {
   const relay = config.relay ? `relay at ${config.relayBytesPerSecond} bytes/s per user` : 'relay off'
   const turn = config.turnUrls === undefined ? 'no TURN' : `TURN credentials for ${config.turnUrls.join(', ')}`
   const media = config.media === false ? 'no media store' : `media store in ${resolve(config.media.dir)}`
-  console.log(`Ferry signaling listening on ${server.url} (${mode}; ${relay}; ${turn}; ${media})`)
+  const api = config.adminKey === undefined ? 'server API off' : 'server API on'
+  console.log(`Ferry signaling listening on ${server.url} (${mode}; ${relay}; ${turn}; ${media}; ${api})`)
 
   let stopping = false
   const stop = (signal: NodeJS.Signals): void => {

@@ -4,7 +4,8 @@ import {
   FerryError,
   MEDIA_RETENTION_MS,
 } from '@ferry/protocol'
-import { DEFAULT_HOST, DEFAULT_MEDIA_DIR, DEFAULT_PORT } from './constants.js'
+import { checkAdminKey } from './api/admin-key.js'
+import { DEFAULT_HOST, DEFAULT_MEDIA_DIR, DEFAULT_PORT, MIN_ADMIN_KEY_CHARS } from './constants.js'
 import { jwtKey } from './jwt-secret.js'
 import { checkMediaDir, checkMediaMaxBytes, checkRelayBytesPerSecond, checkTurn } from './settings-checks.js'
 import type { CorsOrigin } from './types.js'
@@ -24,6 +25,8 @@ export interface SignalingConfig {
   turnUrls?: string[]
   /** The media store, or `false` for none. */
   media: MediaConfig | false
+  /** Absent: the server API (`/api/`) is off. */
+  adminKey?: string
   /** `--help` was given: print usage instead of starting. */
   help: boolean
 }
@@ -95,6 +98,11 @@ const SETTINGS = {
     env: 'FERRY_MEDIA_RETENTION_HOURS',
     about: `hours a media is kept after its upload (default ${MEDIA_RETENTION_MS / MS_PER_HOUR})`,
   },
+  adminKey: {
+    flag: '--admin-key',
+    env: 'FERRY_ADMIN_KEY',
+    about: `key of the server API under /api/, at least ${MIN_ADMIN_KEY_CHARS} characters (default: API off)`,
+  },
 } as const satisfies Record<string, Setting>
 
 /** `switch`: the flag takes no value and stands for this one. */
@@ -153,6 +161,7 @@ export function loadConfig(
   const mediaDir = raw('mediaDir')
   const mediaMaxBytes = raw('mediaMaxBytes')
   const mediaRetention = raw('mediaRetentionHours')
+  const adminKey = raw('adminKey')
 
   const config: SignalingConfig = {
     port: port ? parsePort(port.value, port.source) : DEFAULT_PORT,
@@ -174,6 +183,7 @@ export function loadConfig(
   }
   if (media ? parseOnOff(media.value, media.source) : true) config.media = mediaConfig
   if (secret) config.jwtSecret = parseSecret(secret.value, secret.source)
+  if (adminKey) config.adminKey = checkAdminKey(adminKey.value, adminKey.source)
   const turn = checkTurn(turnSecret?.value, turnUrls ? splitList(turnUrls.value) : undefined, {
     secret: turnSecret?.source ?? `${SETTINGS.turnSecret.flag} (${SETTINGS.turnSecret.env})`,
     urls: turnUrls?.source ?? `${SETTINGS.turnUrls.flag} (${SETTINGS.turnUrls.env})`,

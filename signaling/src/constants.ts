@@ -82,3 +82,39 @@ export const MAX_MEDIA_SWEEP_EVERY_MS = 2 ** 31 - 1
  * costs a preflight per piece anyway. Ten minutes covers retries of the same piece.
  */
 export const MEDIA_CORS_MAX_AGE_SECONDS = 600
+
+/**
+ * Shortest admin key (FERRY_ADMIN_KEY) accepted. It grants sends on behalf of any user; 32 characters
+ * of base64 (what `openssl rand -base64 32` gives is 44) are ~192 bits, beyond any online guessing.
+ */
+export const MIN_ADMIN_KEY_CHARS = 32
+
+/**
+ * Largest JSON body of a server API request. A message send is the biggest: MAX_MESSAGE_BYTES of
+ * text and MAX_ATTRS_BYTES of attrs (each up to six times that as escaped JSON) and MAX_RECIPIENTS
+ * user ids of at most 64 characters: 512 KiB holds that worst case, and bounds what a caller makes
+ * the server buffer.
+ */
+export const MAX_API_REQUEST_BYTES = 512 * 1024
+
+/**
+ * Server API sends (messages, files, file tokens) one `from` user may make per second, sustained.
+ * LiveData allows a few per second per sender; an application server fanning out for one user in a
+ * burst is covered by API_SEND_BURST.
+ */
+export const API_SENDS_PER_SECOND = 20
+
+/** Server API sends one user may make in one burst before API_SENDS_PER_SECOND applies. */
+export const API_SEND_BURST = 100
+
+/**
+ * File tokens outstanding at once, at most; past it the oldest is dropped. Each lives
+ * FILE_TOKEN_TTL_MS; this bounds the memory a flood of token requests can take.
+ */
+export const MAX_FILE_TOKENS = 100_000
+
+/**
+ * Per-user send budgets tracked before idle ones are dropped. An idle budget is full again, so
+ * dropping it changes nothing; this only bounds how often the table is swept.
+ */
+export const MAX_TRACKED_SENDERS = 10_000

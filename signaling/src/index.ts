@@ -1,6 +1,8 @@
+export type { ServerApiOptions } from './api/server-api.js'
 export type { AuthMiddleware, LoginResult } from './auth.js'
 export { loadConfig, type SignalingConfig, USAGE } from './config.js'
 export * from './constants.js'
+export { type GroupStore, InMemoryGroupStore } from './groups/group-store.js'
 export type { Logger } from './logger.js'
 export { quietLogger } from './logger.js'
 export { MediaKeys } from './media/media-keys.js'

@@ -2,15 +2,22 @@ import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { DEFAULT_RELAY_BYTES_PER_SECOND, type MediaStoreOffer } from '@ferry/protocol'
 import { Server, type ServerOptions } from 'socket.io'
+import { checkAdminKey } from './api/admin-key.js'
+import { type ApiHttpContext, createApiHandler } from './api/api-http.js'
+import { checkServerApiOptions, type ServerApiOptions, serverApiContext } from './api/server-api.js'
 import { createAuthMiddleware } from './auth.js'
 import { DEFAULT_HOST, MAX_HTTP_BUFFER_BYTES } from './constants.js'
 import { Deliveries } from './delivery/deliveries.js'
+import { type GroupStore, InMemoryGroupStore } from './groups/group-store.js'
 import { createHealthHandler } from './health.js'
 import { type Logger, quietLogger } from './logger.js'
 import { createMediaHandler } from './media/media-http.js'
 import { type MediaStoreOptions, startMediaService } from './media/media-service.js'
 import type { MediaStore } from './media/media-store.js'
+import { registerMediaHolders } from './media-holders/holder-handlers.js'
+import { MediaHolders } from './media-holders/media-holders.js'
 import { type RelaySettings, registerRelay } from './relay.js'
+import { leaveAllRooms, registerRooms } from './rooms/room-handlers.js'
 import { RoomRegistry } from './rooms/room-registry.js'
 import { registerRouting } from './routing.js'
 import { type SessionOffer, startSession } from './session.js'
@@ -52,6 +59,15 @@ export interface SignalingServerOptions {
    * carries no `media`.
    */
   media?: false | MediaStoreOptions
+  /**
+   * The admin key of the server API under `/api/` (sends on behalf of users, groups, file tokens), at
+   * least MIN_ADMIN_KEY_CHARS characters. Unset: every `/api/` route answers 403.
+   */
+  adminKey?: string
+  /** The server API's groups. Default: an `InMemoryGroupStore`. */
+  groupStore?: GroupStore
+  /** Tuning of the server API: file token lifetime, send rate per user. */
+  serverApi?: ServerApiOptions
 }
 
 export interface SignalingServer {
@@ -66,6 +82,10 @@ export interface SignalingServer {
   deliveries: Deliveries
   /** Who is in which room. */
   rooms: RoomRegistry
+  /** The server API's groups. */
+  groups: GroupStore
+  /** Who said they hold which media (`media:have`), for downloads from peers other than the uploader. */
+  mediaHolders: MediaHolders
   /** Disconnects every socket and closes the HTTP server. Safe to call more than once. */
   close(): Promise<void>
 }
@@ -84,10 +104,17 @@ export async function createSignalingServer(options: SignalingServerOptions): Pr
   }
   const turn = checkTurn(options.turnSecret, options.turnUrls, { secret: 'turnSecret', urls: 'turnUrls' })
   const offer = sessionOffer(relay, turn)
+  const adminKey = options.adminKey === undefined ? undefined : checkAdminKey(options.adminKey, 'adminKey')
+  const apiSettings = checkServerApiOptions(options.serverApi)
   const media = options.media === false ? undefined : await startMediaService(options.media ?? {}, logger)
 
+  const groups = options.groupStore ?? new InMemoryGroupStore()
+  let api: ApiHttpContext | undefined
   const http = createServer(
-    createMediaHandler({ media, corsOrigin: options.corsOrigin ?? true, logger }, createHealthHandler(store, logger)),
+    createApiHandler(
+      () => api,
+      createMediaHandler({ media, corsOrigin: options.corsOrigin ?? true, logger }, createHealthHandler(store, logger)),
+    ),
   )
   const socketOptions: Partial<ServerOptions> = {
     maxHttpBufferSize: MAX_HTTP_BUFFER_BYTES,
@@ -96,17 +123,37 @@ export async function createSignalingServer(options: SignalingServerOptions): Pr
   const io: FerryServer = new Server(http, socketOptions)
   const deliveries = new Deliveries({ io, store })
   const rooms = new RoomRegistry()
+  api = serverApiContext(
+    {
+      adminKey,
+      groups,
+      rooms,
+      deliveries,
+      sessions: store,
+      media: media?.store,
+      corsOrigin: options.corsOrigin ?? true,
+      logger,
+    },
+    apiSettings,
+  )
+  const mediaHolders = new MediaHolders()
 
   io.use(auth)
   io.on('connection', (socket) => {
     registerRouting(socket, { io, store, logger })
     registerRelay(socket, { io, store, logger, settings: relay })
+    registerRooms(socket, { io, logger, rooms, deliveries })
+    registerMediaHolders(socket, { store, logger, holders: mediaHolders })
     void startSession(socket, {
       io,
       store,
       logger,
       offer: withMedia(offer, media?.admit(socket)),
       onReady: (ready) => deliveries.flush(ready),
+      onOffline: (userId) => {
+        leaveAllRooms(io, rooms, userId)
+        mediaHolders.forget(userId)
+      },
     })
   })
 
@@ -126,6 +173,8 @@ export async function createSignalingServer(options: SignalingServerOptions): Pr
     io,
     deliveries,
     rooms,
+    groups,
+    mediaHolders,
     close() {
       closing ??= io.close().finally(() => media?.close())
       return closing

@@ -15,6 +15,8 @@ export interface SessionContext {
   offer(userId: string): SessionOffer
   /** Called once the session is ready (after `session:ready`), e.g. to hand over messages kept while offline. */
   onReady?(socket: FerrySocket): void
+  /** Called when the user went offline: its owning socket left (never when a newer login replaced it). */
+  onOffline?(userId: string): void
 }
 
 const REPLACED_MESSAGE = 'another login for this user id replaced this session'
@@ -29,7 +31,7 @@ const REPLACED_MESSAGE = 'another login for this user id replaced this session'
  */
 export async function startSession(
   socket: FerrySocket,
-  { io, store, logger, offer, onReady }: SessionContext,
+  { io, store, logger, offer, onReady, onOffline }: SessionContext,
 ): Promise<void> {
   const { userId } = socket.data
   const claimed = store.claim(userId, socket.id)
@@ -40,7 +42,9 @@ export async function startSession(
       .then(() => store.release(userId, socket.id))
       .then((wentOffline) => {
         logger.info(`${userId} disconnected (${reason})${wentOffline ? '' : ', its session was replaced'}`)
-        if (wentOffline) io.to(SESSIONS_ROOM).except(userRoom(userId)).emit('presence:offline', { userId })
+        if (!wentOffline) return
+        io.to(SESSIONS_ROOM).except(userRoom(userId)).emit('presence:offline', { userId })
+        onOffline?.(userId)
       })
       .catch((error: unknown) => logger.warn(`releasing ${userId} failed: ${String(error)}`))
   })

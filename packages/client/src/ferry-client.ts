@@ -21,6 +21,7 @@ import {
   MEDIA_TASK_ID_BASE,
   MESSAGE_TIMEOUT_MS,
   type MediaMessage,
+  type SendReceipt,
   USER_ID_PATTERN,
   utf8Encode,
 } from '@ferry/protocol'
@@ -30,6 +31,7 @@ import { createEmitter, type Emitter } from './emitter.js'
 import { LinkManager } from './link-manager.js'
 import { ClientMedia, type MessageFromMediaOptions } from './media/client-media.js'
 import type { CachedMedia } from './media/media-cache.js'
+import { signalingHolders } from './media/media-holders.js'
 import type {
   DownloadOptions,
   DownloadTask,
@@ -41,6 +43,8 @@ import { OutgoingTransfer } from './outgoing-transfer.js'
 import type { PeerLink } from './peer-link.js'
 import { Receiver } from './receiver.js'
 import { RelayPacer, relayChannel } from './relay-transport.js'
+import { ClientRooms } from './rooms/client-rooms.js'
+import type { RoomSendOptions } from './rooms/room-types.js'
 import { loginError, openSignaling, request, type SignalingSocket } from './signaling-client.js'
 import { type OutgoingTask, TaskTable } from './task-table.js'
 import type {
@@ -76,6 +80,7 @@ export class FerryClient {
   private serverRelayRate = DEFAULT_RELAY_BYTES_PER_SECOND
   private readonly relayPacer = new RelayPacer(() => this.serverRelayRate)
   private readonly media: ClientMedia
+  private readonly rooms: ClientRooms
 
   constructor(private readonly options: FerryOptions) {
     this.platform = options.platform ?? browserPlatform()
@@ -85,6 +90,12 @@ export class FerryClient {
       emit: (type, event) => this.emitter.emit(type, event as FerryEvents[typeof type]),
       link: (peer) => this.links!.get(peer),
       isOnline: (peer) => this.onlineUsers.has(peer),
+      holders: signalingHolders(() => this.loggedInSocket()),
+    })
+    this.rooms = new ClientRooms({
+      socket: () => this.loggedInSocket(),
+      emitMember: (event) => this.emitter.emit('room-member', event),
+      emitError: (code, message) => this.emitter.emit('error', { code, message }),
     })
     this.receiver = new Receiver(this.emitter, this.platform, {
       ...(options.maxBufferBytes !== undefined ? { maxBufferBytes: options.maxBufferBytes } : {}),
@@ -151,7 +162,7 @@ export class FerryClient {
         if (!ready) {
           ready = true
           resolve()
-        }
+        } else this.rooms.rejoin()
       })
       socket.on('session:ended', ({ code, message }) => this.shutdown(code, message))
       socket.on('disconnect', () => {
@@ -171,6 +182,7 @@ export class FerryClient {
       socket.on('relay:frame', ({ from }, frame) => this.links?.onRelayFrame(from, asBytes(frame)))
       socket.on('relay:refused', ({ to, code, message }) => this.links?.close(to, code, message))
       socket.on('message:deliver', (meta, payload) => this.onDelivery(meta, asBytes(payload)))
+      socket.on('room:member', (event) => this.rooms.onMember(event))
     })
   }
 
@@ -311,6 +323,33 @@ export class FerryClient {
     return this.media.delete(mediaId)
   }
 
+  /**
+   * Joins a room (at most MAX_ROOMS_PER_CLIENT, else `too-many-recipients`) and resolves with its members,
+   * this user included. The others get a `room-member` event. Rooms joined are joined again after a reconnect.
+   */
+  joinRoom(room: string): Promise<{ members: string[] }> {
+    return this.rooms.join(room)
+  }
+
+  /** Leaves a room (fine when not in it); the members who stay get a `room-member` event. */
+  leaveRoom(room: string): Promise<void> {
+    return this.rooms.leave(room)
+  }
+
+  /** Members of a room this user is in (`not-a-member` otherwise). */
+  roomMembers(room: string): Promise<string[]> {
+    return this.rooms.members(room)
+  }
+
+  /**
+   * Sends a text, file or image message to every other member of a room this user is in, through the
+   * server. They get it as a `message` event whose `delivery.target` is `{ type: 'room', rid }`.
+   * Rejects with `not-a-member`, `invalid-argument`, `message-too-large` or `invalid-mtype`.
+   */
+  sendRoomMessage(room: string, message: FerryMessage | string, options?: RoomSendOptions): Promise<SendReceipt> {
+    return this.rooms.send(room, message, options)
+  }
+
   /** Cancels an unfinished buffer or file send. A cmd or message cannot be cancelled (answers `unknown-task`). */
   cancelSend(taskId: string): CancelResult {
     const entry = this.tasks.find(taskId)
@@ -334,6 +373,11 @@ export class FerryClient {
     if (this.connection === state) return
     this.connection = state
     this.emitter.emit('state', code ? { state, code } : { state })
+  }
+
+  /** The signaling socket while logged in (rooms and media holders need one). */
+  private loggedInSocket(): SignalingSocket | undefined {
+    return this.links && this.connection !== 'closed' ? this.socket : undefined
   }
 
   private checkTarget(to: string): FerryError | undefined {
@@ -526,6 +570,7 @@ export class FerryClient {
     this.links?.closeAll(code, message)
     this.receiver.closeAll(code, message)
     this.media.shutdown(code, message)
+    this.rooms.clear()
     this.socket?.disconnect()
   }
 }

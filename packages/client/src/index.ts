@@ -1,17 +1,24 @@
 export {
   DEFAULT_MEDIA_MAX_BYTES,
+  type DeliveryMeta,
+  type DeliveryTarget,
   FerryError,
   type FerryErrorCode,
   type FerryMessage,
   type FileMessage,
   type ImageMessage,
+  MAX_ATTRS_BYTES,
   MAX_CMD_BYTES,
   MAX_MEDIA_TASKS,
   MAX_MESSAGE_BYTES,
+  MAX_ROOMS_PER_CLIENT,
   MEDIA_ID_PATTERN,
   MEDIA_RETENTION_MS,
   type MediaInfo,
   type MediaMessage,
+  MTYPE,
+  type RoomMemberEvent,
+  type SendReceipt,
   type TextMessage,
 } from '@ferry/protocol'
 export { type BrowserPlatformOptions, browserPlatform } from './browser/browser-platform.js'
@@ -29,4 +36,5 @@ export type { MessageFromMediaOptions } from './media/client-media.js'
 export { imageDimensions } from './media/image-info.js'
 export type { CachedMedia, MediaCache, MediaWriter } from './media/media-cache.js'
 export type * from './media/media-types.js'
+export type * from './rooms/room-types.js'
 export type * from './types.js'

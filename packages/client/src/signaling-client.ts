@@ -1,4 +1,11 @@
-import type { Ack, ClientToServerEvents, HandshakeAuth, LoginErrorData, ServerToClientEvents } from '@ferry/protocol'
+import type {
+  Ack,
+  AckWith,
+  ClientToServerEvents,
+  HandshakeAuth,
+  LoginErrorData,
+  ServerToClientEvents,
+} from '@ferry/protocol'
 import { FerryError, isErrorCode } from '@ferry/protocol'
 import { io, type Socket } from 'socket.io-client'
 
@@ -28,6 +35,28 @@ export function request<E extends RequestEvent>(
       ack: (err: Error | null, res: Ack) => void,
     ) => void
     emit.call(socket.timeout(REQUEST_TIMEOUT_MS), event, msg, (err, res) => {
+      if (err) resolve({ ok: false, code: 'server-unreachable', message: 'the signaling server did not answer' })
+      else if (res && typeof res === 'object' && (res.ok === true || isErrorCode(res.code))) resolve(res)
+      else resolve({ ok: false, code: 'protocol-error', message: 'malformed answer from the signaling server' })
+    })
+  })
+}
+
+/**
+ * Sends a request whose answer carries data (`AckWith<T>`), with every argument the event takes before
+ * its ack. A missing answer within `timeoutMs` becomes a `server-unreachable` refusal; the caller checks
+ * the data's shape.
+ */
+export function requestWith<T, E extends RequestEvent = RequestEvent>(
+  socket: SignalingSocket,
+  event: E,
+  args: unknown[],
+  timeoutMs = REQUEST_TIMEOUT_MS,
+): Promise<AckWith<T>> {
+  return new Promise((resolve) => {
+    const timed = socket.timeout(timeoutMs)
+    const emit = timed.emit as (event: E, ...args: unknown[]) => void
+    emit.call(timed, event, ...args, (err: Error | null, res: AckWith<T>) => {
       if (err) resolve({ ok: false, code: 'server-unreachable', message: 'the signaling server did not answer' })
       else if (res && typeof res === 'object' && (res.ok === true || isErrorCode(res.code))) resolve(res)
       else resolve({ ok: false, code: 'protocol-error', message: 'malformed answer from the signaling server' })

@@ -1,6 +1,7 @@
 import type { DeliveryMeta, FerryError, FerryErrorCode, FerryMessage, SignalData, TransferKind } from '@ferry/protocol'
 import type { MediaCache } from './media/media-cache.js'
 import type { MediaEvents } from './media/media-types.js'
+import type { RoomEvents } from './rooms/room-types.js'
 
 /** What a task sends. A cmd or a message is one frame; buffers and files are chunked. */
 export type TaskKind = 'cmd' | 'message' | TransferKind
@@ -191,6 +192,7 @@ export type FerryEvents = {
   message: { from: string; taskId: string; message: FerryMessage; delivery?: DeliveryMeta }
   /** Something went wrong that belongs to no task, e.g. a malformed frame from a peer. */
   error: { code: FerryErrorCode; message: string; peer?: string }
-} & MediaEvents
+} & MediaEvents &
+  RoomEvents
 
 export type { SignalData }

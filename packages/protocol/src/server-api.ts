@@ -20,10 +20,11 @@ import type { FerryErrorCode } from './errors.js'
  * (both encodeURIComponent'ed). The file is stored as media (the server store must be on) and the
  * message is a file message, or an image message with its size read from the image for mtype 40.
  *
- * Statuses: 400 invalid-argument / invalid-mtype, 401 bad-token (admin key or file token wrong,
- * used, expired, or for another cmd/target), 403 not-a-member / refused (no admin key set),
- * 404 unknown-target, 413 file-too-large / message-too-large, 422 empty-group / too-many-recipients,
- * 429 rate-limited.
+ * Statuses: 400 invalid-argument / invalid-mtype / invalid-target (a send to oneself), 401 bad-token
+ * (admin key or file token wrong, used, expired, or for another cmd/target), 403 not-a-member, and
+ * 403 bad-token on a server with no admin key set, 404 unknown-target, 409 storage-full (a file send
+ * to a server without a media store), 413 file-too-large / message-too-large (also attrs over
+ * MAX_ATTRS_BYTES), 422 empty-group / too-many-recipients, 429 rate-limited.
  */
 
 export const SERVER_API_PREFIX = '/api/'

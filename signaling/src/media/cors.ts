@@ -24,11 +24,14 @@ export function allowOrigin(req: IncomingMessage, res: ServerResponse, corsOrigi
   res.setHeader('access-control-expose-headers', EXPOSED_HEADERS)
 }
 
-/** Answers an OPTIONS preflight; `allowOrigin` already decided whether the origin gets through. */
-export function answerPreflight(res: ServerResponse): void {
+/**
+ * Answers an OPTIONS preflight; `allowOrigin` already decided whether the origin gets through.
+ * `allowedHeaders` are the request headers the routes read (default: the media routes').
+ */
+export function answerPreflight(res: ServerResponse, allowedHeaders = ALLOWED_HEADERS): void {
   res.writeHead(204, {
     'access-control-allow-methods': ALLOWED_METHODS,
-    'access-control-allow-headers': ALLOWED_HEADERS,
+    'access-control-allow-headers': allowedHeaders,
     'access-control-max-age': String(MEDIA_CORS_MAX_AGE_SECONDS),
     'content-length': '0',
   })

@@ -20,7 +20,7 @@ export interface MediaHttpContext {
 }
 
 /** The HTTP status of each refusal, as the contract in `@ferry/protocol`'s `media-http.ts` lists them. */
-const STATUS = {
+export const MEDIA_REFUSAL_STATUS = {
   'bad-request': 400,
   'not-found': 404,
   'not-uploader': 403,
@@ -162,7 +162,7 @@ async function download(read: MediaRead, ranged: boolean, res: ServerResponse): 
 function sendRefusal(res: ServerResponse, error: MediaStoreError): void {
   sendError(
     res,
-    STATUS[error.reason],
+    MEDIA_REFUSAL_STATUS[error.reason],
     error.code,
     error.message,
     error.reason === 'wrong-offset' ? error.received : undefined,

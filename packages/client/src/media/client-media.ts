@@ -18,6 +18,7 @@ import type { CancelResult, FerryOptions, FileInput, Platform } from '../types.j
 import { download } from './download.js'
 import { IMAGE_HEADER_BYTES, imageDimensions } from './image-info.js'
 import type { CachedMedia, MediaCache } from './media-cache.js'
+import type { MediaHolderSignals } from './media-holders.js'
 import { newMediaId } from './media-id.js'
 import { MediaTasks } from './media-tasks.js'
 import type { DownloadOptions, DownloadTask, ImageUploadOptions, MediaEvents, MediaTask } from './media-types.js'
@@ -32,6 +33,8 @@ export interface ClientMediaOptions {
   /** Links to peers, once logged in. */
   link(peer: string): PeerLink
   isOnline(peer: string): boolean
+  /** Tells the server what this client holds, and asks it who else holds a media. */
+  holders: MediaHolderSignals
 }
 
 /** Options of `messageFromMedia`: which message to make, and what an upload would have taken. */
@@ -88,7 +91,9 @@ export class ClientMedia {
         server: this.server,
         maxBytes,
       }
-      return (await upload(job, context)) as M
+      const message = (await upload(job, context)) as M
+      this.o.holders.have(mediaId)
+      return message
     })
   }
 
@@ -101,7 +106,7 @@ export class ClientMedia {
         if (!check.ok || (target.type !== 'file' && target.type !== 'image'))
           throw new FerryError('invalid-argument', 'not a file or image message')
       }
-      return download(
+      const result = await download(
         {
           target,
           options,
@@ -110,11 +115,14 @@ export class ClientMedia {
           cache,
           server: this.server,
           peerMedia: this.peers,
+          holders: this.o.holders,
           isOnline: this.o.isOnline,
           link: this.o.link,
         },
         context,
       )
+      this.o.holders.have(result.mediaId)
+      return result
     })
   }
 

@@ -5,6 +5,7 @@ import type { PeerLink } from '../peer-link.js'
 import type { Platform } from '../types.js'
 import { checkAborted } from './abort.js'
 import type { MediaCache, MediaWriter } from './media-cache.js'
+import type { MediaHolderSignals } from './media-holders.js'
 import type { TaskContext } from './media-tasks.js'
 import type { DownloadOptions, DownloadResult } from './media-types.js'
 import type { PeerMedia } from './peer-media.js'
@@ -20,28 +21,34 @@ export interface DownloadJob {
   cache: MediaCache
   server: ServerStore | undefined
   peerMedia: PeerMedia
+  /** Who else holds a media (asked before the uploader). */
+  holders: MediaHolderSignals
   isOnline(peer: string): boolean
   link(peer: string): PeerLink
 }
 
 /**
  * Downloading by id: from the local cache if it is there, else from an online peer that holds it (the
- * uploader), else from the server store. What arrives goes into the cache, and counts only once its
- * SHA-256 is the one the media id was published with.
+ * holders the server names, most recent first, then the uploader), else from the server store. So a
+ * file sent to many is uploaded once, and each download spreads it further. What arrives goes into the
+ * cache, and counts only once its SHA-256 is the one the media id was published with.
  */
 export async function download(job: DownloadJob, context: TaskContext): Promise<DownloadResult> {
   const mediaId = typeof job.target === 'string' ? job.target : job.target.mediaId
   if (!MEDIA_ID_PATTERN.test(mediaId)) throw new FerryError('invalid-argument', 'not a media id')
+  let peer: string | undefined
   if (await job.cache.get(mediaId)) context.source = 'cache'
   else {
     const info = await findInfo(job, mediaId, context.signal)
     if (info.expiresAt !== 0 && info.expiresAt <= Date.now()) {
       throw new FerryError('media-not-found', `${mediaId} expired`)
     }
-    context.source = await fetchInto(job, info, context)
+    peer = await fetchInto(job, info, context)
+    context.source = peer === undefined ? 'server' : 'peer'
   }
   checkAborted(context.signal)
   const result: DownloadResult = { mediaId, source: context.source }
+  if (peer !== undefined) result.peer = peer
   if (job.options.to === 'file') result.file = await job.cache.export(mediaId, job.options.path)
   else result.data = await readAll(job.cache, mediaId)
   return result
@@ -54,14 +61,16 @@ async function findInfo(job: DownloadJob, mediaId: string, signal: AbortSignal):
   return fetchServerInfo(job.server, mediaId, signal)
 }
 
-/** Tries the peers that may hold it, then the server; resolves with where it came from. */
-async function fetchInto(job: DownloadJob, info: MediaInfo, context: TaskContext): Promise<'peer' | 'server'> {
+/** Tries the peers that may hold it, then the server; resolves with the peer it came from (none: the server). */
+async function fetchInto(job: DownloadJob, info: MediaInfo, context: TaskContext): Promise<string | undefined> {
   let lastError: FerryError | undefined
-  const peers = [info.uploader].filter((peer) => peer !== job.self && job.isOnline(peer))
+  const holders = await job.holders.holders(info.mediaId)
+  checkAborted(context.signal)
+  const peers = [...new Set([...holders, info.uploader])].filter((peer) => peer !== job.self && job.isOnline(peer))
   for (const peer of peers) {
     try {
       await fromPeer(job, info, peer, context)
-      return 'peer'
+      return peer
     } catch (err) {
       checkAborted(context.signal)
       lastError = err instanceof FerryError ? err : new FerryError('unknown', String(err))
@@ -69,7 +78,7 @@ async function fetchInto(job: DownloadJob, info: MediaInfo, context: TaskContext
   }
   if (job.server) {
     await fromServer(job, info, context)
-    return 'server'
+    return undefined
   }
   throw (
     lastError ??

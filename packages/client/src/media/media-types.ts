@@ -42,6 +42,8 @@ export type MediaSourceKind = 'cache' | 'peer' | 'server'
 export interface DownloadResult {
   mediaId: string
   source: MediaSourceKind
+  /** With source `peer`: the user it came from (the uploader, or another holder). */
+  peer?: string
   /** With `to: 'memory'`. */
   data?: Uint8Array
   /** With `to: 'file'`. */
