@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto'
 import { createWriteStream } from 'node:fs'
-import { type Readable, Transform } from 'node:stream'
+import type { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import { ByteLimit } from './byte-limit.js'
+import { hashTap } from './running-hashes.js'
 
 /**
  * Writes `body` to the file at `path` (which exists), hashing it on the way: the SHA-256 is known the
@@ -16,12 +17,7 @@ export async function writeHashed(
   signal: AbortSignal,
 ): Promise<{ bytes: number; sha256: string }> {
   const hash = createHash('sha256')
-  const hasher = new Transform({
-    transform(chunk: Buffer, _encoding, callback) {
-      hash.update(chunk)
-      callback(null, chunk)
-    },
-  })
+  const hasher = hashTap(hash)
   const out = createWriteStream(path, { flags: 'r+' })
   try {
     await pipeline(body, new ByteLimit(maxBytes), hasher, out, { signal })

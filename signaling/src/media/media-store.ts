@@ -17,6 +17,7 @@ import { KeyedLock } from './keyed-lock.js'
 import { isMissing, MediaFiles } from './media-files.js'
 import { type MediaRecord, mediaInfo, uploadState } from './media-record.js'
 import { isMediaStoreError, MediaStoreError } from './media-refusal.js'
+import { hashTap, RunningHashes } from './running-hashes.js'
 import { checkUploadRequest } from './upload-request.js'
 
 export interface MediaStoreSettings {
@@ -71,6 +72,7 @@ export class MediaStore {
   private readonly files: MediaFiles
   private readonly lock = new KeyedLock()
   private readonly appends = new Map<string, RunningAppend>()
+  private readonly hashes = new RunningHashes()
 
   private constructor(settings: MediaStoreSettings) {
     this.dir = settings.dir
@@ -235,6 +237,7 @@ export class MediaStore {
       if (!record) throw notFound()
       if (record.uploader !== by) throw new MediaStoreError('not-uploader', 'only the uploader may delete a media')
       this.appends.get(mediaId)?.abort.abort(new MediaStoreError('not-found', 'the upload was deleted while it ran'))
+      this.hashes.forget(mediaId)
       await this.files.remove(mediaId)
     })
   }
@@ -250,6 +253,7 @@ export class MediaStore {
         if (this.appends.has(mediaId)) return false
         const record = await this.files.readRecord(mediaId)
         if (record && record.expiresAt > this.now()) return false
+        this.hashes.forget(mediaId)
         await this.files.remove(mediaId)
         return record !== undefined
       })
@@ -330,9 +334,11 @@ export class MediaStore {
     // The pipeline reports the stream's errors; this keeps one emitted after it settled from going unhandled.
     out.on('error', () => {})
     const closed = new Promise<void>((resolve) => out.once('close', () => resolve()))
+    const hash = this.hashes.take(record.mediaId, record.received)
     let failure: unknown
     try {
-      await pipeline(body, limit, out, { signal })
+      if (hash) await pipeline(body, limit, hashTap(hash), out, { signal })
+      else await pipeline(body, limit, out, { signal })
     } catch (error) {
       failure = error
     }
@@ -340,6 +346,8 @@ export class MediaStore {
     await closed
     // Stopped by a delete or a newer append: that is the reason to report, not the stream's AbortError.
     if (failure !== undefined && signal.aborted) failure = signal.reason
+    // After a failure the hash may have seen bytes that were not written: the digest then comes from disk.
+    if (hash && failure === undefined) this.hashes.keep(record.mediaId, hash, record.received + out.bytesWritten)
     return { bytes: out.bytesWritten, failure }
   }
 
@@ -357,7 +365,8 @@ export class MediaStore {
     const received = refused ? current.received : current.received + bytes
     let record: MediaRecord = { ...current, received, expiresAt: this.now() + this.retentionMs }
     if (received === record.size) {
-      if ((await this.files.sha256(mediaId)) !== record.sha256) {
+      const digest = this.hashes.take(mediaId, received)?.digest('hex') ?? (await this.files.sha256(mediaId))
+      if (digest !== record.sha256) {
         await this.files.remove(mediaId)
         throw new MediaStoreError('integrity-mismatch', 'the SHA-256 of the content is not the declared one')
       }

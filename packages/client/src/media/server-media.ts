@@ -49,14 +49,17 @@ export async function uploadToServer(
   progress: Progress,
 ): Promise<MediaUploadState> {
   const request: MediaUploadRequest = { size: info.size, fileName: info.fileName, mime: info.mime, sha256: info.sha256 }
-  let state = await readState(
-    await call(store, info.mediaId, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(request),
-      signal: progress.signal,
-    }),
-  )
+  // Starts the upload, or (asked again after a failed piece) says where the server stands.
+  const where = async () =>
+    readState(
+      await call(store, info.mediaId, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(request),
+        signal: progress.signal,
+      }),
+    )
+  let state = await where()
   progress.onProgress(state.received)
   // The next piece is read while the current one is on the wire, so disk and network overlap.
   const readPiece = (offset: number) => readAt(source, offset, Math.min(MEDIA_PIECE_BYTES, info.size - offset))
@@ -82,14 +85,7 @@ export async function uploadToServer(
     } catch (caught) {
       const err = asNetworkError(caught, progress.signal)
       if (!isRetryable(err) || ++failures >= MAX_ATTEMPTS) throw err
-      state = await readState(
-        await call(store, info.mediaId, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify(request),
-          signal: progress.signal,
-        }),
-      )
+      state = await where()
     }
     progress.onProgress(state.received)
   }
