@@ -5,6 +5,8 @@ import { ErrorBanner } from './error-banner'
 import { errorText } from './error-text'
 import { MessagesView } from './messages-view'
 import { PeersView } from './peers-view'
+import { RoomChatView } from './room-chat-view'
+import { RoomsView } from './rooms-view'
 import { SendPanel } from './send-panel'
 import { TransfersView } from './transfers-view'
 
@@ -18,12 +20,13 @@ export interface AppViewOptions {
   onEnd(code: FerryErrorCode | undefined): void
 }
 
-/** The page of a logged-in user: who is online, what to send to whom, the chat, transfers and cmds. */
+/** The page of a logged-in user: who is online, what to send to whom, rooms, the chats, transfers and cmds. */
 export function appView(client: FerryClient, options: AppViewOptions): HTMLElement {
   const banner = new ErrorBanner()
   const transfers = new TransfersView(client)
   const messages = new MessagesView()
   const chat = new ChatView(client)
+  const roomChat = new RoomChatView(client)
   const me = client.userId ?? ''
 
   const withPeer = (send: (peer: string) => void) => {
@@ -50,6 +53,13 @@ export function appView(client: FerryClient, options: AppViewOptions): HTMLEleme
       withPeer((peer) => {
         for (const file of files) transfers.sendFile(peer, file)
       }),
+  })
+  const rooms = new RoomsView(client, {
+    text: (room, text) => void roomChat.sendText(room, text).then(report),
+    media: (room, files) => {
+      for (const file of files) void roomChat.sendMedia(room, file).then(report)
+    },
+    report: (problem) => banner.show(problem),
   })
   const peers = new PeersView(client, (peer) => {
     panel.setPeer(peer)
@@ -87,8 +97,8 @@ export function appView(client: FerryClient, options: AppViewOptions): HTMLEleme
     header,
     banner.element,
     el('div', { className: 'layout' }, [
-      el('div', { className: 'column' }, [peers.element, panel.element]),
-      el('div', { className: 'column' }, [chat.element, transfers.element, messages.element]),
+      el('div', { className: 'column' }, [peers.element, panel.element, rooms.element]),
+      el('div', { className: 'column' }, [chat.element, roomChat.element, transfers.element, messages.element]),
     ]),
   ])
 }

@@ -1,4 +1,4 @@
-import { FerryError, type FerryErrorCode, MAX_CMD_BYTES, MAX_MESSAGE_BYTES } from '@ferry/client'
+import { FerryError, type FerryErrorCode, MAX_CMD_BYTES, MAX_MESSAGE_BYTES, MAX_ROOMS_PER_CLIENT } from '@ferry/client'
 import { formatBytes } from './format'
 
 /**
@@ -38,10 +38,10 @@ const ERROR_TEXT: Record<FerryErrorCode, (peer: string) => string> = {
   'media-not-found': () => 'That file is gone: expired, deleted, or nobody online has it',
   'message-too-large': () =>
     `Message too large (max ${formatBytes(MAX_MESSAGE_BYTES)} of text, name and preview): shorten it`,
-  'invalid-mtype': () => 'That message type is not allowed',
+  'invalid-mtype': () => 'That message type does not fit this kind of message',
   'not-a-member': () => 'You are not a member of that room or group',
-  'empty-group': () => 'That group has nobody to send to',
-  'too-many-recipients': () => 'Too many recipients or rooms at once',
+  'empty-group': () => 'That group has nobody in it to send to',
+  'too-many-recipients': () => `Too many rooms or recipients at once (at most ${MAX_ROOMS_PER_CLIENT} rooms)`,
   'unknown-target': () => 'No such room, group or user',
 }
 

@@ -3,10 +3,10 @@ import { button, el } from './dom'
 import { describeError } from './error-text'
 import { ProgressLine } from './progress-line'
 
-/** Where a download came from, in words. */
-const SOURCE_TEXT: Record<MediaSourceKind, (uploader: string) => string> = {
+/** Where a download came from, in words; `peer` is who sent it: the uploader, or someone else who had it. */
+const SOURCE_TEXT: Record<MediaSourceKind, (peer: string) => string> = {
   cache: () => 'from this browser’s cache',
-  peer: (uploader) => `from ${uploader}, directly`,
+  peer: (peer) => `from ${peer}, directly`,
   server: () => 'from the server',
 }
 
@@ -38,6 +38,7 @@ export class MediaDownload {
     this.start.disabled = true
     this.status.textContent = 'Downloading…'
     delete this.status.dataset.source
+    delete this.status.dataset.peer
     this.forgetResult()
     const progress = new ProgressLine()
     const task = this.client.downloadMedia(this.message, { to: 'file' })
@@ -73,8 +74,10 @@ export class MediaDownload {
       result.file?.blob ??
       (result.data ? new Blob([result.data as Uint8Array<ArrayBuffer>], { type: mime }) : undefined)
     this.element.dataset.state = 'done'
-    this.status.textContent = `Downloaded ${SOURCE_TEXT[result.source](this.message.uploader)}`
+    const peer = result.peer ?? this.message.uploader
+    this.status.textContent = `Downloaded ${SOURCE_TEXT[result.source](peer)}`
     this.status.dataset.source = result.source
+    if (result.source === 'peer') this.status.dataset.peer = peer
     if (!blob) return
     this.url = URL.createObjectURL(blob)
     const save = el('a', {

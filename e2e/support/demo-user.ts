@@ -29,6 +29,16 @@ export class DemoUser {
     return this.page.getByTestId('chat-list').getByTestId('chat-message')
   }
 
+  /** Room chat messages (every room joined, both ways), oldest first. */
+  get roomChat(): Locator {
+    return this.page.getByTestId('room-chat-list').getByTestId('chat-message')
+  }
+
+  /** The member count of the room picked in the rooms panel. */
+  get roomCount(): Locator {
+    return this.page.getByTestId('room-count')
+  }
+
   async login(): Promise<void> {
     await this.page.getByTestId('login-name').fill(this.name)
     await this.page.getByTestId('login-button').click()
@@ -87,6 +97,47 @@ export class DemoUser {
   /** Lowercase hex SHA-256 of what a URL in the page holds, e.g. the object URL of a downloaded image. */
   sha256Of(url: string): Promise<string> {
     return this.page.evaluate(digestOf, url)
+  }
+
+  /** Joins `room` from the rooms panel and waits until it is listed and picked. */
+  async joinRoom(room: string): Promise<void> {
+    await this.page.getByTestId('room-name').fill(room)
+    await this.page.getByTestId('room-join').click()
+    await expect(this.page.getByTestId(`joined-room-${room}`)).toHaveAttribute('aria-pressed', 'true')
+  }
+
+  /** Leaves `room` from the rooms panel and waits until it is no longer listed. */
+  async leaveRoom(room: string): Promise<void> {
+    await this.page.getByTestId(`leave-room-${room}`).click()
+    await expect(this.page.getByTestId(`joined-room-${room}`)).toHaveCount(0)
+  }
+
+  /** `member` in the member list of the room picked in the rooms panel. */
+  roomMember(member: DemoUser): Locator {
+    return this.page.getByTestId('room-members').getByTestId(`room-member-${member.name}`)
+  }
+
+  async sendRoomText(text: string): Promise<void> {
+    await this.page.getByTestId('room-text-input').fill(text)
+    await this.page.getByTestId('room-text-send').click()
+  }
+
+  /**
+   * Sends a file to the picked room as a message (uploaded once, then sent by id), waits until the
+   * server took it, and returns its media id.
+   */
+  async sendRoomMedia(path: string, name: string): Promise<string> {
+    await this.page.getByTestId('room-media-input').setInputFiles(path)
+    const sent = this.roomMediaMessage(name).last()
+    await expect(sent.getByTestId('chat-status')).toHaveText('Sent to the room', { timeout: 60_000 })
+    const mediaId = await sent.getAttribute('data-media-id')
+    if (!mediaId) throw new Error(`the room message of ${name} has no media id`)
+    return mediaId
+  }
+
+  /** The room chat messages that carry a media, by its file name. */
+  roomMediaMessage(name: string): Locator {
+    return this.roomChat.filter({ has: this.page.getByTestId('media-name').getByText(name, { exact: true }) })
   }
 
   async sendBuffer(mebibytes: number): Promise<void> {

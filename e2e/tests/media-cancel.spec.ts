@@ -27,6 +27,9 @@ test('the receiver cancels a media download mid-way: Cancelled, and nothing of i
   expect(await alice.cachedMedia()).toContain(mediaId)
 })
 
+/** How long each upload piece is held back, so the upload lasts a few seconds. */
+const PIECE_DELAY_MS = 400
+
 test('the sender cancels an upload mid-way: nothing is sent, and nothing of it stays cached', async ({
   users,
   tempDir,
@@ -34,6 +37,12 @@ test('the sender cancels an upload mid-way: nothing is sent, and nothing of it s
   const file = await writeRandomFile(tempDir, 'unsent.bin', FILE_BYTES)
   const [alice, bob] = await users.login('alice', 'bob')
   await alice.pick(bob)
+  // On loopback the whole upload takes a fraction of a second: hold each piece back a little, as a
+  // slower network would, so there is an upload to cancel.
+  await alice.page.route('**/media/*/content*', async (route) => {
+    await new Promise((resolve) => setTimeout(resolve, PIECE_DELAY_MS))
+    await route.continue()
+  })
 
   await alice.page.getByTestId('media-input').setInputFiles(file.path)
   const sent = alice.mediaMessage(file.name)
