@@ -20,9 +20,24 @@ logger.error = (message, options) => {
   logError(message, options)
 }
 
+/**
+ * The client's browser dependencies, pre-bundled when the server starts. Left to discovery, a cold
+ * cache (a fresh clone) re-bundles them after the first page load and reloads the page: a second tab
+ * opened meanwhile gets stale modules, and with HMR off (the e2e servers) it never recovers.
+ */
+const BROWSER_DEPENDENCIES = [
+  'hash-wasm',
+  'idb-keyval',
+  'image-size',
+  'mitt',
+  'simple-peer/simplepeer.min.js',
+  'socket.io-client',
+]
+
 export default defineConfig({
   customLogger: logger,
   logLevel,
+  optimizeDeps: { include: BROWSER_DEPENDENCIES },
   server: {
     host: '127.0.0.1',
     port,
