@@ -21,23 +21,17 @@ logger.error = (message, options) => {
 }
 
 /**
- * The client's browser dependencies, pre-bundled when the server starts. Left to discovery, a cold
- * cache (a fresh clone) re-bundles them after the first page load and reloads the page: a second tab
- * opened meanwhile gets stale modules, and with HMR off (the e2e servers) it never recovers.
+ * The client's simple-peer build (its `#simple-peer` import), pre-bundled when the server starts. The
+ * dependency scan does not follow that import, so a cold cache (a fresh clone) would bundle it after the
+ * first page load and reload the page: a tab opened meanwhile gets stale modules, and with HMR off (the
+ * e2e servers) it never recovers. It is a dev dependency of the demo so that this name resolves here.
  */
-const BROWSER_DEPENDENCIES = [
-  'hash-wasm',
-  'idb-keyval',
-  'image-size',
-  'mitt',
-  'simple-peer/simplepeer.min.js',
-  'socket.io-client',
-]
+const LATE_DEPENDENCIES = ['simple-peer/simplepeer.min.js']
 
 export default defineConfig({
   customLogger: logger,
   logLevel,
-  optimizeDeps: { include: BROWSER_DEPENDENCIES },
+  optimizeDeps: { include: LATE_DEPENDENCIES },
   server: {
     host: '127.0.0.1',
     port,
