@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { test } from 'node:test'
 import { type Delivery, MTYPE } from '@ferry/protocol'
-import { assertNothingMore, deliveriesOf, type Recipient, startApiServer } from './api-helpers.js'
+import { assertNothingMore, deliveriesOf, type Recipient, startApiServer, startRecipientsScene } from './api-helpers.js'
 
 const IMAGE = new URL('../../packages/client/test/fixtures/images/img-37x23.png', import.meta.url)
 
@@ -14,17 +14,7 @@ function sha256(bytes: Uint8Array): string {
 }
 
 test('each file command stores the file once and reaches exactly its recipients', async (t) => {
-  const { server, api, online } = await startApiServer(t)
-  const [bob, carol, dave, bystander] = (await Promise.all(['bob', 'carol', 'dave', 'bystander'].map(online))) as [
-    Recipient,
-    Recipient,
-    Recipient,
-    Recipient,
-  ]
-  const everyone = [bob, carol, dave, bystander]
-  await api.createGroup('team', ['alice', 'bob', 'carol'])
-  server.rooms.join('alice', 'lobby')
-  server.rooms.join('dave', 'lobby')
+  const { server, api, bob, carol, dave, everyone } = await startRecipientsScene(t)
   const dir = await mkdtemp(join(tmpdir(), 'ferry-api-files-'))
   t.after(() => rm(dir, { recursive: true, force: true }))
 

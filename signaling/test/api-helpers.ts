@@ -7,6 +7,9 @@ import { type Client, EVENT_TIMEOUT_MS, login, startServer } from './harness.js'
 /** An admin key as long as the server asks (MIN_ADMIN_KEY_CHARS). */
 export const ADMIN_KEY = 'admin-key-of-the-api-tests-0123456789'
 
+/** What the helpers need of a test: a way to clean up after it. */
+type Cleanup = { after(fn: () => Promise<void> | void): void }
+
 /** A logged-in socket and every delivery it got, decoded, in order. */
 export interface Recipient {
   socket: Client
@@ -15,7 +18,7 @@ export interface Recipient {
 
 /** A server with the API on, its SDK, and a way to log users in that records their deliveries. */
 export async function startApiServer(
-  t: { after(fn: () => Promise<void> | void): void },
+  t: Cleanup,
   options: Partial<SignalingServerOptions> = {},
 ): Promise<{
   server: SignalingServer
@@ -38,6 +41,32 @@ export async function startApiServer(
       return { socket, deliveries }
     },
   }
+}
+
+/**
+ * The API server with bob, carol, dave and a bystander online (alice, the sender, is not): alice, bob
+ * and carol make up group `team`, alice and dave are in room `lobby`, the bystander is in neither.
+ */
+export async function startRecipientsScene(t: Cleanup): Promise<{
+  server: SignalingServer
+  api: FerryServerApi
+  bob: Recipient
+  carol: Recipient
+  dave: Recipient
+  bystander: Recipient
+  everyone: Recipient[]
+}> {
+  const { server, api, online } = await startApiServer(t)
+  const [bob, carol, dave, bystander] = (await Promise.all(['bob', 'carol', 'dave', 'bystander'].map(online))) as [
+    Recipient,
+    Recipient,
+    Recipient,
+    Recipient,
+  ]
+  await api.createGroup('team', ['alice', 'bob', 'carol'])
+  server.rooms.join('alice', 'lobby')
+  server.rooms.join('dave', 'lobby')
+  return { server, api, bob, carol, dave, bystander, everyone: [bob, carol, dave, bystander] }
 }
 
 /** Resolves once `recipient` holds `count` deliveries, or rejects after EVENT_TIMEOUT_MS. */

@@ -1,20 +1,10 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { type Delivery, MAX_ATTRS_BYTES, MAX_MESSAGE_BYTES, MAX_RECIPIENTS, MTYPE } from '@ferry/protocol'
-import { assertNothingMore, deliveriesOf, type Recipient, startApiServer } from './api-helpers.js'
+import { assertNothingMore, deliveriesOf, type Recipient, startApiServer, startRecipientsScene } from './api-helpers.js'
 
 test('each message command reaches exactly its recipients, with mtype, mid, mtime and attrs as sent', async (t) => {
-  const { server, api, online } = await startApiServer(t)
-  const [bob, carol, dave, bystander] = (await Promise.all(['bob', 'carol', 'dave', 'bystander'].map(online))) as [
-    Recipient,
-    Recipient,
-    Recipient,
-    Recipient,
-  ]
-  const everyone = [bob, carol, dave, bystander]
-  await api.createGroup('team', ['alice', 'bob', 'carol'])
-  server.rooms.join('alice', 'lobby')
-  server.rooms.join('dave', 'lobby')
+  const { api, bob, carol, dave, everyone } = await startRecipientsScene(t)
 
   /** Each of `receivers` got exactly one delivery, this one; everyone else got nothing. */
   const expectOnly = async (receivers: Recipient[], expected: Omit<Delivery, 'offline' | 'from'>): Promise<void> => {

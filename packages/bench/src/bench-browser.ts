@@ -11,11 +11,12 @@
 import { mkdir } from 'node:fs/promises'
 import { loadavg } from 'node:os'
 import type { Browser } from 'playwright-core'
-import { type BrowserBenchArgs, parseBrowserBenchArgs } from './browser/browser-args.js'
+import { parseBrowserBenchArgs } from './browser/browser-args.js'
 import { browserFileReport } from './browser/browser-report.js'
 import { type BrowserRun, runBrowserPair } from './browser/browser-run.js'
 import { launchChromium } from './browser/chromium.js'
 import { type PageServer, startPageServer } from './browser/page-server.js'
+import { argsOrExit, runBench } from './cli.js'
 import { BYTES_PER_MIB, megabytesPerSecond, round } from './measure.js'
 
 interface Signaling {
@@ -24,13 +25,7 @@ interface Signaling {
 }
 
 async function main(): Promise<void> {
-  let args: BrowserBenchArgs
-  try {
-    args = parseBrowserBenchArgs(process.argv.slice(2))
-  } catch (error) {
-    console.error((error as Error).message)
-    process.exit(2)
-  }
+  const args = argsOrExit(parseBrowserBenchArgs)
   if (process.env.FERRY_NETNS !== '1') {
     console.error(
       'warning: not inside a loopback-only network namespace (use `pnpm bench:browser`): WebRTC may route ' +
@@ -99,10 +94,4 @@ function retained(run: BrowserRun): string {
   return `; retained after forced GCs: sender ${run.sender.retainedMiB} MiB, receiver ${run.receiver.retainedMiB} MiB`
 }
 
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    console.error(`bench failed: ${error instanceof Error ? error.message : String(error)}`)
-    process.exit(1)
-  },
-)
+runBench(main)

@@ -14,25 +14,20 @@ import { mkdirSync, rmSync } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { constants, tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { argsOrExit, runBench } from './cli.js'
 import { BYTES_PER_MIB, megabytesPerSecond, round } from './measure.js'
-import { type MediaBenchArgs, parseMediaBenchArgs } from './media/media-args.js'
+import { parseMediaBenchArgs } from './media/media-args.js'
 import { mediaReport } from './media/media-report.js'
 import { MediaRequestClock } from './media/media-request-clock.js'
 import { type MediaRun, runMediaRound } from './media/media-round.js'
-import { MediaServerProcess } from './media/server-process.js'
+import { type MediaServerProcess, startMediaServer } from './media/server-process.js'
 import { writeSeededFile } from './payload.js'
 
 /** Fixed seed: every run sends the same bytes. */
 const FILE_SEED = 0x5eed0004
 
 async function main(): Promise<void> {
-  let args: MediaBenchArgs
-  try {
-    args = parseMediaBenchArgs(process.argv.slice(2))
-  } catch (error) {
-    console.error((error as Error).message)
-    process.exit(2)
-  }
+  const args = argsOrExit(parseMediaBenchArgs)
   if (process.env.FERRY_NETNS !== '1' && args.cases.includes('download-peer')) {
     console.error('warning: not inside a loopback-only network namespace (use `pnpm bench:media`)')
   }
@@ -51,9 +46,9 @@ async function main(): Promise<void> {
 
   try {
     const sizeBytes = Math.round(args.sizeMiB * BYTES_PER_MIB)
-    const ferry = await MediaServerProcess.start({ kind: 'ferry', maxBytes: sizeBytes })
+    const ferry = await startMediaServer({ kind: 'ferry', maxBytes: sizeBytes })
     servers.push(ferry)
-    const raw = await MediaServerProcess.start({ kind: 'raw', dir: rawStoreDir })
+    const raw = await startMediaServer({ kind: 'raw', dir: rawStoreDir })
     servers.push(raw)
     console.error(`Ferry signaling server at ${ferry.url}, raw HTTP server at ${raw.url}, each in its own process`)
     const sourcePath = join(workDir, 'source.bin')
@@ -92,10 +87,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    console.error(`bench failed: ${error instanceof Error ? error.message : String(error)}`)
-    process.exit(1)
-  },
-)
+runBench(main)

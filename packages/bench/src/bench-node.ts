@@ -11,6 +11,7 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { availableParallelism, constants, loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { type BenchArgs, parseBenchArgs } from './args.js'
+import { argsOrExit, runBench } from './cli.js'
 import { BYTES_PER_MIB, megabytesPerSecond, percentile, round } from './measure.js'
 import { seededSha256, writeSeededFile } from './payload.js'
 import { killAllPeers } from './peer-child.js'
@@ -31,13 +32,7 @@ interface Signaling {
 }
 
 async function main(): Promise<void> {
-  let args: BenchArgs
-  try {
-    args = parseBenchArgs(process.argv.slice(2))
-  } catch (error) {
-    console.error((error as Error).message)
-    process.exit(2)
-  }
+  const args = argsOrExit(parseBenchArgs)
   if (process.env.FERRY_NETNS !== '1') {
     console.error(
       'warning: not inside a loopback-only network namespace (use `pnpm bench:node`): WebRTC may route through ' +
@@ -143,11 +138,4 @@ function describeRun(benchCase: BenchCase, sizeBytes: number, run: RunOutcome): 
   )
 }
 
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    killAllPeers()
-    console.error(`bench failed: ${error instanceof Error ? error.message : String(error)}`)
-    process.exit(1)
-  },
-)
+runBench(main, killAllPeers)

@@ -12,14 +12,15 @@ import { rmSync } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { constants, tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { argsOrExit, runBench } from './cli.js'
 import { BYTES_PER_MIB, megabytesPerSecond, round } from './measure.js'
 import { writeSeededFile } from './payload.js'
 import { killAllPeers } from './peer-child.js'
 import type { PeerImpl } from './peer-ipc.js'
-import { parseRelayBenchArgs, type RelayBenchArgs } from './relay/relay-args.js'
+import { parseRelayBenchArgs } from './relay/relay-args.js'
 import { relayReport } from './relay/relay-report.js'
 import { type RelayRunConfig, type RelayRunOutcome, runRelayPair } from './relay/run-relay-pair.js'
-import { SignalingProcess } from './relay/signaling-process.js'
+import { type SignalingProcess, startSignalingProcess } from './relay/signaling-process.js'
 
 /** Fixed seed: every run sends the same bytes. */
 const FILE_SEED = 0x5eed0003
@@ -28,13 +29,7 @@ const FILE_SEED = 0x5eed0003
 const IMPLS: readonly PeerImpl[] = ['raw', 'ferry']
 
 async function main(): Promise<void> {
-  let args: RelayBenchArgs
-  try {
-    args = parseRelayBenchArgs(process.argv.slice(2))
-  } catch (error) {
-    console.error((error as Error).message)
-    process.exit(2)
-  }
+  const args = argsOrExit(parseRelayBenchArgs)
   if (process.env.FERRY_NETNS !== '1') {
     console.error('warning: not inside a loopback-only network namespace (use `pnpm bench:relay`)')
   }
@@ -51,7 +46,7 @@ async function main(): Promise<void> {
   process.once('SIGTERM', stop)
 
   try {
-    signaling = await SignalingProcess.start()
+    signaling = await startSignalingProcess()
     console.error(`signaling server at ${signaling.url}, in its own process`)
     const sizeBytes = Math.round(args.sizeMiB * BYTES_PER_MIB)
     const sourcePath = join(workDir, 'source.bin')
@@ -90,11 +85,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    killAllPeers()
-    console.error(`bench failed: ${error instanceof Error ? error.message : String(error)}`)
-    process.exit(1)
-  },
-)
+runBench(main, killAllPeers)
