@@ -121,6 +121,25 @@ export function mediaCacheContract(kind: string, setUp: (setup: CacheSetup) => P
     assert.ok(((await stored()) ?? 0) === 0, 'nothing is stored')
   })
 
+  test(`${kind}: an entry started without its SHA-256 takes it at finish, and cannot finish without one`, async () => {
+    const { cache, stored } = await setUp(manualClock())
+    const bytes = new Uint8Array(randomBytes(5000))
+    const { sha256: digest, ...draft } = mediaInfo(bytes)
+    const writer = await cache.create(draft)
+    await writer.write(bytes)
+    await assert.rejects(writer.finish(), { code: 'invalid-argument' })
+    assert.equal(await cache.get(draft.mediaId), undefined)
+    assert.equal((await writer.finish(digest)).sha256, digest)
+    assert.equal((await cache.get(draft.mediaId))?.sha256, digest)
+    assert.deepEqual(await readSource(await cache.open(draft.mediaId)), bytes)
+
+    const unfinished = await cache.create(mediaInfo(bytes, { sha256: undefined as never }))
+    await unfinished.write(bytes)
+    await assert.rejects(unfinished.finish('not a digest'), { code: 'invalid-argument' })
+    await unfinished.abort()
+    assert.ok(((await stored()) ?? 1) >= 1, 'the finished entry stays')
+  })
+
   test(`${kind}: over its limit the cache drops the least recently used first (get is a use); list is most recent first`, async () => {
     const clock = manualClock()
     const { cache } = await setUp({ ...clock, maxBytes: 3000 })

@@ -1,11 +1,12 @@
-import { FerryError, type MediaInfo } from '@ferry/protocol'
+import { FerryError } from '@ferry/protocol'
 import type { UseStore } from 'idb-keyval'
-import type { CachedMedia, MediaCache, MediaWriter } from '../media/media-cache.js'
+import type { CachedMedia, MediaCache, MediaDraft, MediaWriter } from '../media/media-cache.js'
 import {
   byRecentUse,
   cacheLimit,
   checkExpiry,
   checkWritten,
+  finishedEntry,
   isExpired,
   lruVictims,
   mediaNotFound,
@@ -152,7 +153,7 @@ export function idbMediaCache(options: IdbMediaCacheOptions): MediaCache {
     for (const victim of lruVictims(all, total - missing)) await remove(victim)
   }
 
-  async function create(info: MediaInfo): Promise<MediaWriter> {
+  async function create(info: MediaDraft): Promise<MediaWriter> {
     const entry = newEntry(info, maxBytes, now())
     await makeRoom(info.size)
     const partial: PartialEntry = { entry: randomRecordId(), owner: await options.owner, createdAt: Date.now() }
@@ -165,11 +166,12 @@ export function idbMediaCache(options: IdbMediaCacheOptions): MediaCache {
         if (state !== 'open') throw closed()
         await parts.write(data)
       },
-      async finish() {
+      async finish(sha256) {
         if (state !== 'open') throw closed()
         checkWritten(parts.written, info)
+        const finished = finishedEntry(entry, sha256, now())
         await parts.flush()
-        const stored: StoredMedia = { ...entry, cachedAt: now(), usedAt: now(), entry: partial.entry }
+        const stored: StoredMedia = { ...finished, entry: partial.entry }
         await guard(
           updateRecord<StoredMedia, void>(db(), metaKey(stored.mediaId), (old, store) => {
             if (old) store.delete(partRange(old.entry))

@@ -1,5 +1,10 @@
 import { FerryError, type MediaInfo, mediaInfoError } from '@ferry/protocol'
-import type { CachedMedia } from './media-cache.js'
+import type { CachedMedia, MediaDraft } from './media-cache.js'
+
+/** Stands in for a draft's unknown SHA-256 while its other fields are checked. */
+const UNKNOWN_SHA256 = '0'.repeat(64)
+
+const SHA256_HEX = /^[0-9a-f]{64}$/
 
 /**
  * What every MediaCache implementation decides the same way: which infos it takes, when an entry has
@@ -38,14 +43,23 @@ export function cacheLimit(maxBytes: number | undefined): number {
  * thumbnail), stored and used `now`. `invalid-argument` for a malformed info, `storage-full` for one
  * larger than the whole cache.
  */
-export function newEntry(info: MediaInfo, maxBytes: number, now: number): CachedMedia {
-  const error = mediaInfoError(info)
+export function newEntry(info: MediaDraft, maxBytes: number, now: number): CachedMedia {
+  const error = mediaInfoError({ ...info, sha256: info.sha256 ?? UNKNOWN_SHA256 })
   if (error) throw new FerryError('invalid-argument', `cannot cache this media: ${error}`)
   if (info.size > maxBytes) {
     throw new FerryError('storage-full', `${info.size} bytes do not fit a media cache of ${maxBytes}`)
   }
-  const { mediaId, uploader, fileName, size, mime, sha256, expiresAt } = info
+  const { mediaId, uploader, fileName, size, mime, sha256 = '', expiresAt } = info
   return { mediaId, uploader, fileName, size, mime, sha256, expiresAt, cachedAt: now, usedAt: now }
+}
+
+/** The entry as `finish` stores it, stored and used `now`, with the digest `finish` got, if any. */
+export function finishedEntry(entry: CachedMedia, sha256: string | undefined, now: number): CachedMedia {
+  const digest = sha256 ?? entry.sha256
+  if (!SHA256_HEX.test(digest)) {
+    throw new FerryError('invalid-argument', `media ${entry.mediaId} needs its SHA-256 (lowercase hex) to finish`)
+  }
+  return { ...entry, sha256: digest, cachedAt: now, usedAt: now }
 }
 
 /** True when a stored record is a well-formed entry (a file on disk may be cut short or edited). */
@@ -63,7 +77,7 @@ export function checkExpiry(expiresAt: number): void {
 }
 
 /** A writer's `finish` when it got other than `size` bytes: the entry would lie about its content. */
-export function checkWritten(written: number, info: MediaInfo): void {
+export function checkWritten(written: number, info: Pick<MediaInfo, 'mediaId' | 'size'>): void {
   if (written !== info.size) {
     throw new FerryError('file-write-error', `media ${info.mediaId} got ${written} of its ${info.size} bytes`)
   }

@@ -9,12 +9,21 @@ export interface CachedMedia extends MediaInfo {
   usedAt: number
 }
 
+/**
+ * What `create` starts an entry from: a MediaInfo whose SHA-256 may still be unknown (an upload hashes
+ * the content while it copies it in, and gives the digest to `finish`).
+ */
+export type MediaDraft = Omit<MediaInfo, 'sha256'> & { sha256?: string }
+
 /** Writes one media into the cache. Nothing is visible to `get`/`list` before `finish`. */
 export interface MediaWriter {
   /** Appends in order. */
   write(data: Uint8Array): Promise<void>
-  /** Completes the entry (the caller has checked the SHA-256); evicts older entries if over the cache's limit. */
-  finish(): Promise<CachedMedia>
+  /**
+   * Completes the entry; evicts older entries if over the cache's limit. `sha256` is the content's
+   * digest when the draft had none (`invalid-argument` when neither has one); the caller has checked it.
+   */
+  finish(sha256?: string): Promise<CachedMedia>
   /** Removes everything written. Safe to call more than once and after a failed `finish`. */
   abort(): Promise<void>
 }
@@ -32,7 +41,7 @@ export interface MediaCache {
    * Starts a new entry. Rejects with `storage-full` when `info.size` cannot fit even after evicting
    * every other entry (or, in the browser, the origin's storage estimate has no room).
    */
-  create(info: MediaInfo): Promise<MediaWriter>
+  create(info: MediaDraft): Promise<MediaWriter>
   /** Changes an entry's expiry (after the server store took it). No-op for an absent entry. */
   setExpiry(mediaId: string, expiresAt: number): Promise<void>
   /**

@@ -1,11 +1,12 @@
-import { FerryError, type MediaInfo } from '@ferry/protocol'
+import { FerryError } from '@ferry/protocol'
 import { blobSource } from '../browser/blob-source.js'
-import type { CachedMedia, MediaCache, MediaWriter } from './media-cache.js'
+import type { CachedMedia, MediaCache, MediaDraft, MediaWriter } from './media-cache.js'
 import {
   byRecentUse,
   cacheLimit,
   checkExpiry,
   checkWritten,
+  finishedEntry,
   isExpired,
   lruVictims,
   mediaNotFound,
@@ -56,7 +57,7 @@ export function memoryMediaCache(options: MemoryMediaCacheOptions = {}): MediaCa
     return entry
   }
 
-  function create(info: MediaInfo): MediaWriter {
+  function create(info: MediaDraft): MediaWriter {
     const media = newEntry(info, maxBytes, now())
     let parts: Uint8Array[] = []
     let written = 0
@@ -68,11 +69,11 @@ export function memoryMediaCache(options: MemoryMediaCacheOptions = {}): MediaCa
         parts.push(data)
         written += data.length
       },
-      async finish() {
+      async finish(sha256) {
         if (state !== 'open') throw closed()
         checkWritten(written, info)
+        const stored = finishedEntry(media, sha256, now())
         state = 'finished'
-        const stored = { ...media, cachedAt: now(), usedAt: now() }
         entries.set(stored.mediaId, {
           media: stored,
           blob: new Blob(parts as Uint8Array<ArrayBuffer>[], { type: info.mime }),

@@ -50,7 +50,10 @@ export async function upload(job: UploadJob, context: TaskContext): Promise<Medi
     const sizeCheck = checkMessage({ ...draft, sha256: '0'.repeat(64) })
     if (!sizeCheck.ok) throw new FerryError(sizeCheck.code, sizeCheck.reason)
 
-    const { sha256, header } = await hashSource(job.platform, source, context.signal)
+    cached = true
+    // One pass over the file: hashed, its head kept for an image's size, copied into the cache. Without
+    // a server store, that copy is the upload: its progress is the task's.
+    const { sha256, header } = await copyToCache(job, draft, source, context, job.server === undefined)
     const message = { ...draft, sha256 } as MediaMessage
     if (message.type === 'image') {
       const detected = imageDimensions(header)
@@ -62,11 +65,7 @@ export async function upload(job: UploadJob, context: TaskContext): Promise<Medi
       message.width = width
       message.height = height
     }
-
     const info: MediaInfo = mediaInfoOf(message)
-    cached = true
-    // Without a server store, the copy into the cache is the upload: its progress is the task's.
-    await copyToCache(cache, info, source, context, job.server === undefined)
     if (job.server) {
       published = true
       const copy = await cache.open(info.mediaId)
@@ -123,45 +122,35 @@ export function mediaInfoOf(value: MediaInfo): MediaInfo {
   return { mediaId, uploader, fileName, size, mime, sha256, expiresAt }
 }
 
-/** One pass over the source: its SHA-256, and its first bytes (an image's header). */
-async function hashSource(
-  platform: Platform,
-  source: FileSource,
-  signal: AbortSignal,
-): Promise<{ sha256: string; header: Uint8Array }> {
-  const hasher = await platform.createHasher()
-  const header = new Uint8Array(Math.min(IMAGE_HEADER_BYTES, source.size))
-  const piece = new Uint8Array(Math.min(MEDIA_PIECE_BYTES, source.size))
-  for (let at = 0; at < source.size; ) {
-    checkAborted(signal)
-    const view = piece.subarray(0, Math.min(piece.length, source.size - at))
-    await readFully(source, view, at)
-    hasher.update(view)
-    if (at < header.length) header.set(view.subarray(0, header.length - at), at)
-    at += view.length
-  }
-  return { sha256: toHex(hasher.digest()), header }
-}
-
-/** Copies the source into a new cache entry, in fresh buffers (a cache may keep them until it flushes). */
+/**
+ * Copies the source into a new cache entry, in fresh buffers (a cache may keep them until it flushes),
+ * hashing it on the way; resolves with its SHA-256 and its first IMAGE_HEADER_BYTES.
+ */
 async function copyToCache(
-  cache: MediaCache,
-  info: MediaInfo,
+  job: UploadJob,
+  draft: Omit<MediaMessage, 'sha256'>,
   source: FileSource,
   context: TaskContext,
   reportProgress: boolean,
-): Promise<void> {
-  const writer = await cache.create(info)
+): Promise<{ sha256: string; header: Uint8Array }> {
+  const { mediaId, uploader, fileName, size, mime, expiresAt } = draft
+  const hasher = await job.platform.createHasher()
+  const header = new Uint8Array(Math.min(IMAGE_HEADER_BYTES, size))
+  const writer = await job.cache.create({ mediaId, uploader, fileName, size, mime, expiresAt })
   try {
-    for (let at = 0; at < info.size; ) {
+    for (let at = 0; at < size; ) {
       checkAborted(context.signal)
-      const piece = new Uint8Array(Math.min(MEDIA_PIECE_BYTES, info.size - at))
+      const piece = new Uint8Array(Math.min(MEDIA_PIECE_BYTES, size - at))
       await readFully(source, piece, at)
+      hasher.update(piece)
+      if (at < header.length) header.set(piece.subarray(0, header.length - at), at)
       await writer.write(piece)
       at += piece.length
-      context.progress(reportProgress ? at : 0, info.size)
+      context.progress(reportProgress ? at : 0, size)
     }
-    await writer.finish()
+    const sha256 = toHex(hasher.digest())
+    await writer.finish(sha256)
+    return { sha256, header }
   } catch (err) {
     await writer.abort().catch(() => {})
     throw err

@@ -1,12 +1,13 @@
 import { access, copyFile, mkdir, readdir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { type FerryError, type FerryErrorCode, MEDIA_ID_PATTERN, type MediaInfo } from '@ferry/protocol'
-import type { CachedMedia, MediaCache, MediaWriter } from '../media/media-cache.js'
+import { type FerryError, type FerryErrorCode, MEDIA_ID_PATTERN } from '@ferry/protocol'
+import type { CachedMedia, MediaCache, MediaDraft, MediaWriter } from '../media/media-cache.js'
 import {
   byRecentUse,
   cacheLimit,
   checkExpiry,
   checkWritten,
+  finishedEntry,
   isCachedMedia,
   isExpired,
   lruVictims,
@@ -144,17 +145,19 @@ export function mediaDirCache(options: MediaDirCacheOptions): MediaCache {
     return gone ? mediaNotFound(mediaId) : fsError(code, err)
   }
 
-  async function create(info: MediaInfo): Promise<MediaWriter> {
+  async function create(info: MediaDraft): Promise<MediaWriter> {
     const entry = newEntry(info, maxBytes, now())
     const file = await tempFile(dir)
     let finished = false
     return {
       write: (data) => file.write(data),
-      async finish() {
+      async finish(sha256) {
+        // Checked before the file is closed, so a finish refused for its digest can be retried.
+        const complete = finishedEntry(entry, sha256, now())
         await file.close()
         checkWritten(file.written, info)
         return serially(async () => {
-          const media = { ...entry, cachedAt: now(), usedAt: now() }
+          const media = { ...complete, cachedAt: now(), usedAt: now() }
           try {
             await rename(file.path, dataPath(media.mediaId))
           } catch (err) {
