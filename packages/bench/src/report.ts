@@ -1,5 +1,6 @@
 import { BYTES_PER_MIB, megabytesPerSecond, percentile, round } from './measure.js'
 import type { BenchCase, PeerImpl } from './peer-ipc.js'
+import { maxOfImpl, show, verdict } from './report-text.js'
 import type { RunOutcome } from './run-pair.js'
 
 /** The issue's targets: Ferry within 10 % of the raw ideal sender... */
@@ -25,9 +26,10 @@ export function transferReport(
   sizeBytes: number,
   runs: RunOutcome[],
 ): CaseReport {
-  const best = (impl: PeerImpl): number | null => maxOf(runs, impl, (run) => megabytesPerSecond(sizeBytes, run.seconds))
-  const worstSender = (impl: PeerImpl): number | null => maxOf(runs, impl, (run) => run.senderRssGrowthMiB)
-  const worstReceiver = (impl: PeerImpl): number | null => maxOf(runs, impl, (run) => run.receiverRssGrowthMiB)
+  const best = (impl: PeerImpl): number | null =>
+    maxOfImpl(runs, impl, (run) => megabytesPerSecond(sizeBytes, run.seconds))
+  const worstSender = (impl: PeerImpl): number | null => maxOfImpl(runs, impl, (run) => run.senderRssGrowthMiB)
+  const worstReceiver = (impl: PeerImpl): number | null => maxOfImpl(runs, impl, (run) => run.receiverRssGrowthMiB)
   const ferryMBps = best('ferry')
   const rawMBps = best('raw')
   const ratio = ferryMBps !== null && rawMBps !== null ? round(ferryMBps / rawMBps, 3) : null
@@ -101,17 +103,4 @@ export function cmdReport(runs: RunOutcome[]): CaseReport {
     summary += `\n  p50 ratio ${ratioP50} (target <= ${TARGET_MAX_CMD_P50_RATIO}: ${verdict(ratioP50 <= TARGET_MAX_CMD_P50_RATIO)})`
   }
   return { line, summary }
-}
-
-function maxOf(runs: RunOutcome[], impl: PeerImpl, value: (run: RunOutcome) => number): number | null {
-  const values = runs.filter((run) => run.impl === impl).map(value)
-  return values.length > 0 ? Math.max(...values) : null
-}
-
-function show(value: number | null, unit: string): string {
-  return value === null ? 'not run' : `${value}${unit}`
-}
-
-function verdict(met: boolean): string {
-  return met ? 'met' : 'MISSED'
 }

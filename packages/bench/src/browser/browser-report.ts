@@ -1,4 +1,5 @@
 import { BYTES_PER_MIB, megabytesPerSecond, round } from '../measure.js'
+import { maxOfImpl, show, verdict } from '../report-text.js'
 import type { BrowserImpl } from './browser-args.js'
 import type { BrowserRun } from './browser-run.js'
 
@@ -20,7 +21,7 @@ export interface BrowserCaseReport {
  * when run, add their best MB/s.
  */
 export function browserFileReport(sizeBytes: number, runs: BrowserRun[], gcEveryMs: number): BrowserCaseReport {
-  const most = (impl: BrowserImpl, value: (run: BrowserRun) => number) => maxOf(runs, impl, value)
+  const most = (impl: BrowserImpl, value: (run: BrowserRun) => number) => maxOfImpl(runs, impl, value)
   const mbps = (run: BrowserRun) => megabytesPerSecond(sizeBytes, run.seconds)
   const ferryMBps = most('ferry', mbps)
   const rawMBps = most('raw', mbps)
@@ -78,17 +79,4 @@ export function browserFileReport(sizeBytes: number, runs: BrowserRun[], gcEvery
     parts.push(text)
   }
   return { line, summary: parts.join('\n  ') }
-}
-
-function maxOf(runs: BrowserRun[], impl: BrowserImpl, value: (run: BrowserRun) => number): number | null {
-  const values = runs.filter((run) => run.impl === impl).map(value)
-  return values.length > 0 ? Math.max(...values) : null
-}
-
-function show(value: number | null, unit: string): string {
-  return value === null ? 'not run' : `${value}${unit}`
-}
-
-function verdict(met: boolean): string {
-  return met ? 'met' : 'MISSED'
 }

@@ -1,5 +1,6 @@
 import { BYTES_PER_MIB, megabytesPerSecond, round } from '../measure.js'
 import type { PeerImpl } from '../peer-ipc.js'
+import { maxOf, show } from '../report-text.js'
 import type { MediaCase } from './media-args.js'
 import type { MediaRun } from './media-round.js'
 
@@ -71,19 +72,10 @@ export function mediaReport(benchCase: MediaCase, sizeBytes: number, allRuns: Me
   const other =
     benchCase === 'upload' ? `, whole call ${line.ferryTotalMBps} MB/s` : `, fetch ${line.ferryFetchMBps} MB/s`
   const parts = [
-    `media ${benchCase} ${line.sizeMiB} MiB: Ferry ${show(ferryMBps)}${other}; raw HTTP ${show(rawMBps)}` +
+    `media ${benchCase} ${line.sizeMiB} MiB: Ferry ${show(ferryMBps, ' MB/s')}${other}; raw HTTP ${show(rawMBps, ' MB/s')}` +
       (ratio === null ? '' : `; ratio ${ratio}`),
     `server RSS growth: Ferry ${show(line.serverRssGrowthMB as number | null, ' MiB')}, ` +
       `raw ${show(line.rawServerRssGrowthMB as number | null, ' MiB')}`,
   ]
   return { line, summary: parts.join('\n  ') }
-}
-
-function maxOf(values: (number | undefined)[]): number | null {
-  const present = values.filter((value): value is number => value !== undefined)
-  return present.length > 0 ? Math.max(...present) : null
-}
-
-function show(value: number | null, unit = ' MB/s'): string {
-  return value === null ? 'not run' : `${value}${unit}`
 }

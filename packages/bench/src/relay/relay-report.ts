@@ -1,5 +1,6 @@
 import { BYTES_PER_MIB, megabytesPerSecond, round } from '../measure.js'
 import type { PeerImpl } from '../peer-ipc.js'
+import { maxOf, verdict } from '../report-text.js'
 import type { RelayRunOutcome } from './run-relay-pair.js'
 
 /** The targets: Ferry's relay at least 80 % of a bare Socket.IO binary stream... */
@@ -55,12 +56,4 @@ export function relayReport(sizeBytes: number, runs: RelayRunOutcome[]): RelayRe
     )
   }
   return { line, summary: parts.join('\n  ') }
-}
-
-function maxOf(values: number[]): number | null {
-  return values.length > 0 ? Math.max(...values) : null
-}
-
-function verdict(met: boolean): string {
-  return met ? 'met' : 'MISSED'
 }
