@@ -3,7 +3,8 @@ import {
   type LinkRequestMessage,
   type LinkSignalMessage,
   MAX_SIGNAL_BYTES,
-  type SignalData,
+  parseValue,
+  SignalDataSchema,
   USER_ID_PATTERN,
 } from '@ferry/protocol'
 
@@ -29,11 +30,13 @@ export function validateLinkSignal(msg: unknown): Validated<LinkSignalMessage> {
   const bytes = jsonBytes(msg.data)
   if (bytes === undefined) return invalid('data must be JSON')
   if (bytes > MAX_SIGNAL_BYTES) return invalid(`data is ${bytes} bytes as JSON, limit ${MAX_SIGNAL_BYTES}`)
-  return { ok: true, value: { to: msg.to, link: msg.link, data: msg.data } }
+  const data = parseValue(SignalDataSchema, msg.data)
+  if (!data.ok) return invalid(`data: ${data.message}`)
+  return { ok: true, value: { to: msg.to, link: msg.link, data: data.value } }
 }
 
 /** An object made by `{}` or JSON: not null, not an array, not a Buffer or other class instance. */
-export function isPlainObject(value: unknown): value is SignalData {
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return false
   const proto: unknown = Object.getPrototypeOf(value)
   return proto === Object.prototype || proto === null

@@ -69,8 +69,11 @@ export const MAX_ERROR_MESSAGE_BYTES = 1024
 /** Length of a SHA-256 digest. */
 export const SHA256_BYTES = 32
 
-/** User ids: 1 to 64 characters of this set, so they are safe in room names, logs and paths. */
-export const USER_ID_PATTERN = /^[A-Za-z0-9_.@:-]{1,64}$/
+/**
+ * User ids: 1 to 64 characters of this set, so they are safe in room names, logs and paths; ids made
+ * only of dots (`.`, `..`) are refused, since as a path segment they name a directory, not a user.
+ */
+export const USER_ID_PATTERN = /^(?!\.+$)[A-Za-z0-9_.@:-]{1,64}$/
 
 /** Largest signaling payload (an SDP or ICE candidate, as JSON). Real SDPs are a few KB. */
 export const MAX_SIGNAL_BYTES = 64 * 1024
@@ -142,8 +145,8 @@ export const MEDIA_TASK_ID_BASE = 0x8000_0000
 /** Rooms one client may be in at once (Agora: 20 channels per client); one more fails with `too-many-recipients`. */
 export const MAX_ROOMS_PER_CLIENT = 20
 
-/** Room and group ids: like user ids, safe in Socket.IO room names, logs and paths. */
-export const ROOM_ID_PATTERN = /^[A-Za-z0-9_.@:-]{1,64}$/
+/** Room and group ids: like user ids, safe in Socket.IO room names, logs and paths (not only dots). */
+export const ROOM_ID_PATTERN = /^(?!\.+$)[A-Za-z0-9_.@:-]{1,64}$/
 
 /** Recipients of one server-routed send, at most (LiveData: 2,000 per send). */
 export const MAX_RECIPIENTS = 2000
@@ -162,3 +165,9 @@ export const FILE_TOKEN_TTL_MS = 5 * 60 * 1000
 
 /** Messages kept for offline recipients and mids kept for dedupe, this long (LiveData: history 7 days). */
 export const OFFLINE_RETENTION_MS = 7 * 24 * 60 * 60 * 1000
+
+/**
+ * Users one user may follow the presence of at once (Agora RTM: 512 peers per subscription list). A
+ * login costs the server what its subscribers and subscriptions cost, never what everyone online costs.
+ */
+export const MAX_PRESENCE_SUBSCRIPTIONS = 512

@@ -17,6 +17,7 @@ export {
   messageBytes,
 } from './message-codec.js'
 export type * from './messages.js'
+export * from './schemas/index.js'
 export type * from './server-api.js'
 export { SERVER_API_PREFIX } from './server-api.js'
 export type * from './signaling-events.js'

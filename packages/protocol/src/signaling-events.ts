@@ -1,6 +1,7 @@
 import type { DeliveryMeta, SendReceipt } from './delivery.js'
 import type { FerryErrorCode } from './errors.js'
 import type { MediaStoreOffer } from './media-http.js'
+import type { SignalData } from './schemas/signal-data.js'
 
 /**
  * The Socket.IO events between clients and the signaling server, both ways. The server is
@@ -40,11 +41,8 @@ export interface RoomMemberEvent {
   count: number
 }
 
-/**
- * Opaque WebRTC signaling data (an SDP offer or answer, an ICE candidate, a renegotiation request),
- * produced and consumed by simple-peer. The server checks only that it is a small JSON object.
- */
-export type SignalData = { [key: string]: unknown }
+/** WebRTC signaling data (an SDP or an ICE candidate), parsed by `SignalDataSchema` on both ends. */
+export type { SignalData } from './schemas/signal-data.js'
 
 /** What a client sends in the Socket.IO handshake (`auth`). */
 export interface HandshakeAuth {
@@ -52,6 +50,11 @@ export interface HandshakeAuth {
   userId?: string
   /** An HS256 JWT whose `sub` is the user id. Required when the server has a secret. */
   token?: string
+  /**
+   * Users whose presence to follow from the start (at most MAX_PRESENCE_SUBSCRIPTIONS): `session:ready`
+   * says which of them are online, so a reconnecting client needs no extra round trip.
+   */
+  presence?: string[]
 }
 
 export interface LinkRequestMessage {
@@ -95,14 +98,27 @@ export interface ClientToServerEvents {
   'room:send': (msg: RoomSendMessage, message: Uint8Array, ack: (res: AckWith<SendReceipt>) => void) => void
   /** This user's cache holds `mediaId` (after an upload or a download): peers may fetch it here. */
   'media:have': (msg: { mediaId: string }) => void
-  /** Online users (other than the asker) that said they hold `mediaId`, most recent first. */
-  'media:holders': (msg: { mediaId: string }, ack: (res: AckWith<{ holders: string[] }>) => void) => void
+  /**
+   * Online users (other than the asker) that said they hold `mediaId`, most recent first, then the
+   * `uploader` when it is online and not listed yet.
+   */
+  'media:holders': (
+    msg: { mediaId: string; uploader?: string },
+    ack: (res: AckWith<{ holders: string[] }>) => void,
+  ) => void
+  /**
+   * Follows the presence of `users` (Agora `subscribePeersOnlineStatus`): answers which of them are
+   * online, then `presence:online` / `presence:offline` as they come and go. At most
+   * MAX_PRESENCE_SUBSCRIPTIONS at once (`too-many-recipients` past it). Ends with the session.
+   */
+  'presence:subscribe': (msg: { users: string[] }, ack: (res: AckWith<{ online: string[] }>) => void) => void
+  'presence:unsubscribe': (msg: { users: string[] }, ack: (res: Ack) => void) => void
 }
 
 export interface SessionReadyMessage {
   /** The user id the server logged this socket in as (from the token when tokens are required). */
   userId: string
-  /** Every other user online right now. */
+  /** Of the users named in the handshake's `presence`, those online right now. */
   online: string[]
   /** ICE servers to use besides the client's own, e.g. TURN with short-lived credentials. */
   iceServers: IceServer[]
@@ -113,6 +129,11 @@ export interface SessionReadyMessage {
    * may reach twice this). A client relaying faster is cut off with `rate-limited`, so senders pace.
    */
   relayBytesPerSecond?: number
+  /**
+   * When the server relays: the bytes this user may have relayed and not yet acknowledged by their
+   * receivers, across all its transfers. A client past it is cut off with `window-exceeded`.
+   */
+  relayWindowBytes?: number
   /** The server's media store, when it has one (see media-http.ts); absent on a pure peer-to-peer server. */
   media?: MediaStoreOffer
 }
@@ -126,7 +147,9 @@ export interface ServerToClientEvents {
   'session:ready': (msg: SessionReadyMessage) => void
   /** The server is about to close this session (for example, a newer login replaced it). */
   'session:ended': (msg: SessionEndedMessage) => void
+  /** A user this one follows (`presence:subscribe`) came online. */
   'presence:online': (msg: { userId: string }) => void
+  /** A user this one follows went offline. */
   'presence:offline': (msg: { userId: string }) => void
   'link:request': (msg: { from: string }) => void
   'link:signal': (msg: { from: string; link: string; data: SignalData }) => void

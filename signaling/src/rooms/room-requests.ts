@@ -6,7 +6,6 @@ import {
   MESSAGE_ID_PATTERN,
   MTYPE,
   ROOM_ID_PATTERN,
-  type SignalData,
 } from '@ferry/protocol'
 import { isPlainObject, type Validated } from '../validate.js'
 
@@ -34,7 +33,7 @@ export interface RoomEnvelope {
 export type EnvelopeCheck = { ok: true; value: RoomEnvelope } | { ok: false; code: FerryErrorCode; message: string }
 
 /** Checks `mid`, `mtype` (default by message type) and `attrs` of a room send. */
-export function validateEnvelope(msg: SignalData, message: FerryMessage): EnvelopeCheck {
+export function validateEnvelope(msg: Record<string, unknown>, message: FerryMessage): EnvelopeCheck {
   const mtype = msg.mtype === undefined ? defaultMtype(message) : msg.mtype
   if (!isMtype(mtype, message.type === 'text' ? 'text' : 'file')) {
     return {

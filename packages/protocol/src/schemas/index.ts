@@ -1,0 +1,5 @@
+export * from './client-events.js'
+export * from './ids.js'
+export * from './parse.js'
+export * from './server-events.js'
+export * from './signal-data.js'
