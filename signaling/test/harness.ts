@@ -8,6 +8,7 @@ import {
   MEDIA_RETENTION_MS,
   type ServerToClientEvents,
   type SessionReadyMessage,
+  type SignalData,
 } from '@ferry/protocol'
 import { SignJWT } from 'jose'
 import { io, type Socket } from 'socket.io-client'
@@ -172,3 +173,21 @@ export function signToken(sub: string, secret = TEST_SECRET, expiresInSeconds = 
 
 /** A link id that matches LINK_ID_PATTERN. */
 export const LINK = 'link-0001'
+
+/** An ICE candidate signal, numbered by its port so tests can tell signals apart. */
+export function candidate(n: number): SignalData {
+  return {
+    type: 'candidate',
+    candidate: {
+      candidate: `candidate:1 1 udp 2122260223 127.0.0.1 ${10000 + n} typ host`,
+      sdpMLineIndex: 0,
+      sdpMid: '0',
+    },
+  }
+}
+
+/** The number `candidate(n)` was made with. */
+export function candidateNumber(data: SignalData): number {
+  if (data.type !== 'candidate') throw new Error(`not a candidate: ${data.type}`)
+  return Number(data.candidate.candidate.split(' ')[5]) - 10000
+}

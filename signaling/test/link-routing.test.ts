@@ -1,6 +1,17 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { LINK, login, nextEvent, recordEvents, request, requestRaw, startServer, withTimeout } from './harness.js'
+import {
+  candidate,
+  candidateNumber,
+  LINK,
+  login,
+  nextEvent,
+  recordEvents,
+  request,
+  requestRaw,
+  startServer,
+  withTimeout,
+} from './harness.js'
 
 test('link:request and link:signal reach exactly the target, from the sender the server authenticated', async (t) => {
   const { connect } = await startServer(t)
@@ -24,11 +35,11 @@ test('link:request and link:signal reach exactly the target, from the sender the
 
   // Carol got nothing: the first event she sees is one sent to her after the others.
   const barrier = nextEvent(carol, 'link:signal')
-  assert.deepEqual(await request(alice, 'link:signal', { to: 'carol', link: LINK, data: { barrier: true } }), {
+  assert.deepEqual(await request(alice, 'link:signal', { to: 'carol', link: LINK, data: candidate(0) }), {
     ok: true,
   })
   await barrier
-  assert.deepEqual(carolSaw, [{ name: 'link:signal', args: [{ from: 'alice', link: LINK, data: { barrier: true } }] }])
+  assert.deepEqual(carolSaw, [{ name: 'link:signal', args: [{ from: 'alice', link: LINK, data: candidate(0) }] }])
 })
 
 test('signals from one sender arrive in the order they were sent', async (t) => {
@@ -42,12 +53,12 @@ test('signals from one sender arrive in the order they were sent', async (t) => 
   const received: number[] = []
   const all = new Promise<void>((resolve) => {
     bob.on('link:signal', (msg) => {
-      received.push(msg.data.n as number)
+      received.push(candidateNumber(msg.data))
       if (received.length === count) resolve()
     })
   })
   const acks = Array.from({ length: count }, (_, n) =>
-    request(alice, 'link:signal', { to: 'bob', link: LINK, data: { n } }),
+    request(alice, 'link:signal', { to: 'bob', link: LINK, data: candidate(n) }),
   )
   for (const ack of await Promise.all(acks)) assert.deepEqual(ack, { ok: true })
   await withTimeout(all, 'bob receiving every signal')

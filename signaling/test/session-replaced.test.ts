@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import {
+  candidate,
   DEFAULT_OFFER,
   LINK,
   login,
@@ -34,10 +35,10 @@ test('a second login of the same user id replaces the first without an offline b
 
   // The new session works both ways; the signal also marks the point by which an offline event would have arrived.
   const signal = nextEvent(observer, 'link:signal')
-  assert.deepEqual(await request(second, 'link:signal', { to: 'observer', link: LINK, data: { n: 1 } }), {
+  assert.deepEqual(await request(second, 'link:signal', { to: 'observer', link: LINK, data: candidate(1) }), {
     ok: true,
   })
-  assert.deepEqual(await signal, { from: 'alice', link: LINK, data: { n: 1 } })
+  assert.deepEqual(await signal, { from: 'alice', link: LINK, data: candidate(1) })
   assert.deepEqual(
     seen.map((e) => e.name),
     ['link:signal'],
