@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { resolve } from 'node:path'
 import { loadConfig, USAGE } from './config.js'
+import { describeError } from './describe-error.js'
 import type { Logger } from './logger.js'
 import { createSignalingServer } from './server.js'
 
@@ -8,6 +9,11 @@ const logger: Logger = {
   info: (message) => console.log(message),
   warn: (message) => console.warn(message),
 }
+
+// The safety net: every input is parsed and every handler guarded, but should a bug still throw
+// outside them, it is logged and the server keeps serving everyone else instead of exiting.
+process.on('uncaughtException', (error) => logger.warn(`uncaught: ${describeError(error)}`))
+process.on('unhandledRejection', (reason) => logger.warn(`unhandled rejection: ${describeError(reason)}`))
 
 async function main(): Promise<void> {
   const config = loadConfig(process.argv.slice(2), process.env)
@@ -24,6 +30,10 @@ async function main(): Promise<void> {
     relayBytesPerSecond: config.relayBytesPerSecond,
     media: config.media,
     ...(config.jwtSecret === undefined ? {} : { jwtSecret: config.jwtSecret }),
+    ...(config.jwtIssuer === undefined ? {} : { jwtIssuer: config.jwtIssuer }),
+    ...(config.jwtAudience === undefined ? {} : { jwtAudience: config.jwtAudience }),
+    jwtMaxLifetimeSeconds: config.jwtMaxLifetimeSeconds,
+    limits: { maxRoomMembers: config.maxRoomMembers },
     ...(config.adminKey === undefined ? {} : { adminKey: config.adminKey }),
     ...(config.turnSecret === undefined ? {} : { turnSecret: config.turnSecret }),
     ...(config.turnUrls === undefined ? {} : { turnUrls: config.turnUrls }),
@@ -43,7 +53,7 @@ async function main(): Promise<void> {
     server.close().then(
       () => process.exit(0),
       (error: unknown) => {
-        console.error(`closing failed: ${String(error)}`)
+        console.error(`closing failed: ${describeError(error)}`)
         process.exit(1)
       },
     )
@@ -53,6 +63,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  console.error(`ferry-signaling: ${error instanceof Error ? error.message : String(error)}`)
+  console.error(`ferry-signaling: ${error instanceof Error ? error.message : describeError(error)}`)
   process.exit(1)
 })

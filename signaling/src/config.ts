@@ -5,8 +5,15 @@ import {
   MEDIA_RETENTION_MS,
 } from '@ferry/protocol'
 import { checkAdminKey } from './api/admin-key.js'
-import { DEFAULT_HOST, DEFAULT_MEDIA_DIR, DEFAULT_PORT, MIN_ADMIN_KEY_CHARS } from './constants.js'
+import {
+  DEFAULT_HOST,
+  DEFAULT_JWT_MAX_LIFETIME_SECONDS,
+  DEFAULT_MEDIA_DIR,
+  DEFAULT_PORT,
+  MIN_ADMIN_KEY_CHARS,
+} from './constants.js'
 import { jwtKey } from './jwt-secret.js'
+import { DEFAULT_LIMITS } from './limits/limit-settings.js'
 import { checkMediaDir, checkMediaMaxBytes, checkRelayBytesPerSecond, checkTurn } from './settings-checks.js'
 import type { CorsOrigin } from './types.js'
 
@@ -16,6 +23,14 @@ export interface SignalingConfig {
   host: string
   /** Absent: dev mode, any user id is accepted. */
   jwtSecret?: string
+  /** Token mode: the `iss` tokens must have. */
+  jwtIssuer?: string
+  /** Token mode: the `aud` tokens must have. */
+  jwtAudience?: string
+  /** Token mode: the longest a token may be valid. */
+  jwtMaxLifetimeSeconds: number
+  /** Members one room may have. */
+  maxRoomMembers: number
   corsOrigin: CorsOrigin
   /** Whether the server relays frames between users with no direct path. */
   relay: boolean
@@ -50,6 +65,26 @@ const SETTINGS = {
     flag: '--jwt-secret',
     env: 'FERRY_JWT_SECRET',
     about: 'HS256 secret, at least 32 bytes; when set, logins need a JWT whose sub is the user id',
+  },
+  jwtIssuer: {
+    flag: '--jwt-issuer',
+    env: 'FERRY_JWT_ISSUER',
+    about: 'token mode: the iss every token must have (default: any)',
+  },
+  jwtAudience: {
+    flag: '--jwt-audience',
+    env: 'FERRY_JWT_AUDIENCE',
+    about: 'token mode: the aud every token must have (default: any)',
+  },
+  jwtMaxLifetimeSeconds: {
+    flag: '--jwt-max-lifetime-seconds',
+    env: 'FERRY_JWT_MAX_LIFETIME_SECONDS',
+    about: `token mode: longest validity of a token, exp minus iat (default ${DEFAULT_JWT_MAX_LIFETIME_SECONDS})`,
+  },
+  maxRoomMembers: {
+    flag: '--max-room-members',
+    env: 'FERRY_MAX_ROOM_MEMBERS',
+    about: `members one room may have (default ${DEFAULT_LIMITS.maxRoomMembers})`,
   },
   corsOrigin: {
     flag: '--cors-origin',
@@ -152,6 +187,10 @@ export function loadConfig(
   const port = raw('port')
   const host = raw('host')
   const secret = raw('jwtSecret')
+  const issuer = raw('jwtIssuer')
+  const audience = raw('jwtAudience')
+  const lifetime = raw('jwtMaxLifetimeSeconds')
+  const roomMembers = raw('maxRoomMembers')
   const cors = raw('corsOrigin')
   const relay = raw('relay')
   const rate = raw('relayBytesPerSecond')
@@ -172,6 +211,12 @@ export function loadConfig(
       ? checkRelayBytesPerSecond(parseWhole(rate.value), rate.source)
       : DEFAULT_RELAY_BYTES_PER_SECOND,
     media: false,
+    jwtMaxLifetimeSeconds: lifetime
+      ? parseAtLeastOne(lifetime.value, lifetime.source, 'seconds')
+      : DEFAULT_JWT_MAX_LIFETIME_SECONDS,
+    maxRoomMembers: roomMembers
+      ? parseAtLeastOne(roomMembers.value, roomMembers.source, 'members')
+      : DEFAULT_LIMITS.maxRoomMembers,
     help: flags.help,
   }
   const mediaConfig: MediaConfig = {
@@ -183,6 +228,11 @@ export function loadConfig(
   }
   if (media ? parseOnOff(media.value, media.source) : true) config.media = mediaConfig
   if (secret) config.jwtSecret = parseSecret(secret.value, secret.source)
+  if (issuer) config.jwtIssuer = parseClaim(issuer.value, issuer.source)
+  if (audience) config.jwtAudience = parseClaim(audience.value, audience.source)
+  if ((issuer || audience || lifetime) && !secret) {
+    throw bad(`${(issuer ?? audience ?? lifetime)?.source} only applies with ${SETTINGS.jwtSecret.flag}`)
+  }
   if (adminKey) config.adminKey = checkAdminKey(adminKey.value, adminKey.source)
   const turn = checkTurn(turnSecret?.value, turnUrls ? splitList(turnUrls.value) : undefined, {
     secret: turnSecret?.source ?? `${SETTINGS.turnSecret.flag} (${SETTINGS.turnSecret.env})`,
@@ -258,6 +308,19 @@ function parseOnOff(value: string, source: string): boolean {
 /** A whole number, or NaN (which the range check after it refuses). */
 function parseWhole(value: string): number {
   return /^\d{1,16}$/.test(value.trim()) ? Number(value.trim()) : Number.NaN
+}
+
+/** A whole number, at least one, of `unit`. */
+function parseAtLeastOne(value: string, source: string, unit: string): number {
+  const n = parseWhole(value)
+  if (!Number.isSafeInteger(n) || n < 1) throw bad(`${source} must be a whole number of ${unit}, at least 1`)
+  return n
+}
+
+/** A token claim to require: printable, no surrounding space. */
+function parseClaim(value: string, source: string): string {
+  if (!/^\S(?:.{0,254}\S)?$/.test(value)) throw bad(`${source} must be 1 to 256 characters with no surrounding space`)
+  return value
 }
 
 /** Whole hours, at least one, as ms. */

@@ -18,13 +18,17 @@ export const DEFAULT_HOST = '127.0.0.1'
 export const MAX_HTTP_BUFFER_BYTES = 1024 * 1024
 
 /**
- * Signaling requests a socket may send per second, sustained. One peer connection trickles tens of
- * ICE candidates within a second or two, and a client may open links to several peers at once.
+ * How long a connection may take from its transport handshake to a finished login. A real client
+ * logs in within a round trip or two; ten seconds covers a slow phone, and stops a host from holding
+ * connections open without ever logging in (Socket.IO's default is 45 s).
  */
-export const SIGNAL_RATE_PER_SECOND = 50
+export const SOCKET_CONNECT_TIMEOUT_MS = 10_000
 
-/** Requests a socket may send in one burst: a login followed by links to a few peers at once. */
-export const SIGNAL_BURST = 200
+/**
+ * Longest validity of a login token by default (`exp` minus `iat`): a day, as Agora RTM tokens. An
+ * application server mints short-lived tokens; a token that never expires cannot be revoked.
+ */
+export const DEFAULT_JWT_MAX_LIFETIME_SECONDS = 24 * 60 * 60
 
 /**
  * Shortest HS256 secret accepted. RFC 7518 section 3.2: an HMAC key must be at least as long as the

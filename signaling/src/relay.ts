@@ -1,13 +1,14 @@
-import { type FerryErrorCode, USER_ID_PATTERN } from '@ferry/protocol'
-import { RELAY_BURST_SECONDS } from './constants.js'
+import type { FerryErrorCode } from '@ferry/protocol'
 import { cutOff } from './cut-off.js'
+import { describeError } from './describe-error.js'
+import { onClientEvent } from './events/client-event.js'
+import type { BucketTable } from './limits/bucket-table.js'
 import type { Logger } from './logger.js'
 import { checkRelayFrame, peekFrame } from './relay-frame.js'
 import { RelayWindows } from './relay-window.js'
 import { userRoom } from './rooms.js'
 import { createSerialRunner } from './serial.js'
 import type { SessionStore } from './session-store.js'
-import { TokenBucket } from './token-bucket.js'
 import type { FerryServer, FerrySocket } from './types.js'
 
 /** How the server relays; see `SignalingServerOptions`. */
@@ -23,6 +24,8 @@ export interface RelayContext {
   store: SessionStore
   logger: Logger
   settings: RelaySettings
+  /** Relay bytes by user id (RELAY_BURST_SECONDS of burst): a reconnect does not refill it. */
+  budget: BucketTable
 }
 
 /**
@@ -30,58 +33,64 @@ export interface RelayContext {
  * target's user room (so it works whichever node the target is on). Frames of one sender keep their
  * order.
  *
- * A target that is oneself, not a user id, or offline gets the frame back as `relay:refused`. A
- * sender that breaks the rules is cut off (`session:ended`, then disconnected): a non-binary frame
- * (`invalid-argument`), one over MAX_RELAY_FRAME_BYTES or that does not decode (`protocol-error`),
- * more bytes than its rate allows (`rate-limited`), more unacknowledged bytes in a transfer than the
- * window allows (`window-exceeded`), or too many transfers at once (`too-many-tasks`).
+ * A target that is oneself or offline gets the frame back as `relay:refused`. A sender that breaks the
+ * rules is cut off (`session:ended`, then disconnected): a target that is not a user id or a frame
+ * that is not binary (`invalid-argument`), one over MAX_RELAY_FRAME_BYTES or that does not decode
+ * (`protocol-error`), more bytes than its rate allows (`rate-limited`), more unacknowledged bytes than
+ * the window allows (`window-exceeded`), or too many transfers at once (`too-many-tasks`).
  */
-export function registerRelay(socket: FerrySocket, { io, store, logger, settings }: RelayContext): void {
+export function registerRelay(socket: FerrySocket, { io, store, logger, settings, budget }: RelayContext): void {
   const from = socket.data.userId
   const refuse = (to: string, code: FerryErrorCode, message: string): void => {
     socket.emit('relay:refused', { to, code, message })
   }
+  const onInvalid = (message: string): void => cutOff(socket, 'invalid-argument', `relay:frame ${message}`, logger)
 
   if (!settings.enabled) {
-    socket.on('relay:frame', (msg: unknown) => refuse(targetOf(msg), 'no-route', 'this server does not relay'))
+    onClientEvent(socket, 'relay:frame', ({ to }) => refuse(to, 'no-route', 'this server does not relay'), {
+      logger,
+      onInvalid,
+    })
     return
   }
 
-  const bucket = new TokenBucket(settings.bytesPerSecond, settings.bytesPerSecond * RELAY_BURST_SECONDS)
   const windows = new RelayWindows()
   const serial = createSerialRunner()
 
-  socket.on('relay:frame', (msg: unknown, payload: unknown) => {
-    if (socket.disconnected) return
-    const checked = checkRelayFrame(payload)
-    if (!checked.ok) {
-      cutOff(socket, checked.code, checked.message, logger)
-      return
-    }
-    if (!bucket.take(checked.bytes.length)) {
-      cutOff(socket, 'rate-limited', `over ${settings.bytesPerSecond} bytes per second through the relay`, logger)
-      return
-    }
-    const target = field(msg, 'to')
-    const to = String(target)
-    if (typeof target !== 'string' || !USER_ID_PATTERN.test(target) || target === from) {
-      refuse(to, 'invalid-target', to === from ? 'cannot relay to oneself' : 'to must be a user id')
-      return
-    }
-    const verdict = windows.sent(to, checked.frame)
-    if (!verdict.ok) {
-      cutOff(socket, verdict.code, verdict.message, logger)
-      return
-    }
-    void serial(async () => {
-      if (!(await store.isOnline(to))) {
-        windows.forgetPeer(to)
-        refuse(to, 'peer-offline', `${to} is not online`)
+  onClientEvent(
+    socket,
+    'relay:frame',
+    ({ to }, bytes) => {
+      if (socket.disconnected) return
+      const checked = checkRelayFrame(bytes)
+      if (!checked.ok) {
+        cutOff(socket, checked.code, checked.message, logger)
         return
       }
-      io.to(userRoom(to)).emit('relay:frame', { from }, checked.bytes)
-    }).catch((error: unknown) => logger.warn(`relaying from ${from} failed: ${String(error)}`))
-  })
+      if (!budget.take(from, checked.bytes.length)) {
+        cutOff(socket, 'rate-limited', `over ${settings.bytesPerSecond} bytes per second through the relay`, logger)
+        return
+      }
+      if (to === from) {
+        refuse(to, 'invalid-target', 'cannot relay to oneself')
+        return
+      }
+      const verdict = windows.sent(to, checked.frame)
+      if (!verdict.ok) {
+        cutOff(socket, verdict.code, verdict.message, logger)
+        return
+      }
+      void serial(async () => {
+        if (!(await store.isOnline(to))) {
+          windows.forgetPeer(to)
+          refuse(to, 'peer-offline', `${to} is not online`)
+          return
+        }
+        io.to(userRoom(to)).emit('relay:frame', { from }, checked.bytes)
+      }).catch((error: unknown) => logger.warn(`relaying from ${from} failed: ${describeError(error)}`))
+    },
+    { logger, onInvalid },
+  )
 
   // Acks and ends of this user's transfers arrive as frames relayed to it, from whichever node.
   socket.onAnyOutgoing((event: string, ...args: unknown[]) => {
@@ -96,11 +105,7 @@ export function registerRelay(socket: FerrySocket, { io, store, logger, settings
   })
 }
 
-/** The `to` of a relay message as a string, for checking and for echoing back in `relay:refused`. */
-function targetOf(msg: unknown): string {
-  return String(field(msg, 'to'))
-}
-
+/** A field of an object the server itself emits (never of client input, which is parsed). */
 function field(value: unknown, name: string): unknown {
   if (typeof value !== 'object' || value === null) return undefined
   return Object.hasOwn(value, name) ? (value as Record<string, unknown>)[name] : undefined

@@ -7,6 +7,3 @@
 export function userRoom(userId: string): string {
   return `user:${userId}`
 }
-
-/** Every socket that has received `session:ready`: the audience of presence events. */
-export const SESSIONS_ROOM = 'sessions'

@@ -1,65 +1,67 @@
 import type { Ack } from '@ferry/protocol'
-import { failure, guardRequest, OK, type RequestHandler } from './ack.js'
-import { SIGNAL_BURST, SIGNAL_RATE_PER_SECOND } from './constants.js'
+import { onClientEvent, refusal } from './events/client-event.js'
+import type { Limits } from './limits/limits.js'
 import type { Logger } from './logger.js'
 import { userRoom } from './rooms.js'
 import { createSerialRunner } from './serial.js'
 import type { SessionStore } from './session-store.js'
-import { TokenBucket } from './token-bucket.js'
 import type { FerryServer, FerrySocket } from './types.js'
-import { validateLinkRequest, validateLinkSignal } from './validate.js'
 
 export interface RoutingContext {
   io: FerryServer
   store: SessionStore
   logger: Logger
+  limits: Limits
 }
+
+const OK: Ack = { ok: true }
 
 /**
  * Forwards `link:request` and `link:signal` from one user to another. The sender is always the
  * authenticated `socket.data.userId`; the target is reached through its user room, never a socket id.
  *
- * Every request, malformed ones included, first takes a token from the socket's bucket (refused at
- * once as `rate-limited` when empty), then runs in arrival order, so signals keep their order.
+ * Every request, malformed ones included, first takes a token from the user's signal budget (refused
+ * at once as `rate-limited` when empty), is parsed (`invalid-argument`), then runs in arrival order,
+ * so signals keep their order.
  */
-export function registerRouting(socket: FerrySocket, { io, store, logger }: RoutingContext): void {
+export function registerRouting(socket: FerrySocket, { io, store, logger, limits }: RoutingContext): void {
   const from = socket.data.userId
-  const bucket = new TokenBucket(SIGNAL_RATE_PER_SECOND, SIGNAL_BURST)
   const serial = createSerialRunner()
-
-  function limited(route: (msg: unknown) => Promise<Ack>): RequestHandler {
-    return (msg) => {
-      if (!bucket.take()) return failure('rate-limited', 'too many signaling requests, slow down')
-      return serial(() => route(msg))
-    }
+  const options = {
+    logger,
+    admit: () => limits.take('signals', from),
+    limitMessage: 'too many signaling requests, slow down',
   }
 
   async function refuseTarget(to: string): Promise<Ack | undefined> {
-    if (to === from) return failure('invalid-target', 'cannot send to oneself')
-    if (!(await store.isOnline(to))) return failure('peer-offline', `${to} is not online`)
+    if (to === from) return refusal('invalid-target', 'cannot send to oneself')
+    if (!(await store.isOnline(to))) return refusal('peer-offline', `${to} is not online`)
     return undefined
   }
 
-  async function linkRequest(msg: unknown): Promise<Ack> {
-    const checked = validateLinkRequest(msg)
-    if (!checked.ok) return failure('invalid-argument', checked.message)
-    const { to } = checked.value
-    const refused = await refuseTarget(to)
-    if (refused) return refused
-    io.to(userRoom(to)).emit('link:request', { from })
-    return OK
-  }
+  onClientEvent(
+    socket,
+    'link:request',
+    ({ to }) =>
+      serial(async () => {
+        const refused = await refuseTarget(to)
+        if (refused) return refused
+        io.to(userRoom(to)).emit('link:request', { from })
+        return OK
+      }),
+    options,
+  )
 
-  async function linkSignal(msg: unknown): Promise<Ack> {
-    const checked = validateLinkSignal(msg)
-    if (!checked.ok) return failure('invalid-argument', checked.message)
-    const { to, link, data } = checked.value
-    const refused = await refuseTarget(to)
-    if (refused) return refused
-    io.to(userRoom(to)).emit('link:signal', { from, link, data })
-    return OK
-  }
-
-  socket.on('link:request', guardRequest('link:request', limited(linkRequest), logger))
-  socket.on('link:signal', guardRequest('link:signal', limited(linkSignal), logger))
+  onClientEvent(
+    socket,
+    'link:signal',
+    ({ to, link, data }) =>
+      serial(async () => {
+        const refused = await refuseTarget(to)
+        if (refused) return refused
+        io.to(userRoom(to)).emit('link:signal', { from, link, data })
+        return OK
+      }),
+    options,
+  )
 }

@@ -1,21 +1,34 @@
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { DEFAULT_RELAY_BYTES_PER_SECOND, type MediaStoreOffer } from '@ferry/protocol'
+import { DEFAULT_RELAY_BYTES_PER_SECOND, FerryError, type MediaStoreOffer } from '@ferry/protocol'
 import { Server, type ServerOptions } from 'socket.io'
 import { checkAdminKey } from './api/admin-key.js'
 import { type ApiHttpContext, createApiHandler } from './api/api-http.js'
 import { checkServerApiOptions, type ServerApiOptions, serverApiContext } from './api/server-api.js'
-import { createAuthMiddleware } from './auth.js'
-import { DEFAULT_HOST, MAX_HTTP_BUFFER_BYTES } from './constants.js'
+import { createAuthMiddleware, type TokenRules } from './auth.js'
+import {
+  DEFAULT_HOST,
+  DEFAULT_JWT_MAX_LIFETIME_SECONDS,
+  MAX_HTTP_BUFFER_BYTES,
+  RELAY_BURST_SECONDS,
+  SOCKET_CONNECT_TIMEOUT_MS,
+} from './constants.js'
+import { cutOff } from './cut-off.js'
 import { Deliveries } from './delivery/deliveries.js'
 import { type GroupStore, InMemoryGroupStore } from './groups/group-store.js'
 import { createHealthHandler } from './health.js'
+import { jwtKey } from './jwt-secret.js'
+import { BucketTable } from './limits/bucket-table.js'
+import { type LimitSettings, limitSettings } from './limits/limit-settings.js'
+import { Limits } from './limits/limits.js'
 import { type Logger, quietLogger } from './logger.js'
 import { createMediaHandler } from './media/media-http.js'
 import { type MediaStoreOptions, startMediaService } from './media/media-service.js'
 import type { MediaStore } from './media/media-store.js'
 import { registerMediaHolders } from './media-holders/holder-handlers.js'
 import { MediaHolders } from './media-holders/media-holders.js'
+import { registerPresence } from './presence/presence-handlers.js'
+import { PresenceWatchers } from './presence/presence-watchers.js'
 import { type RelaySettings, registerRelay } from './relay.js'
 import { leaveAllRooms, registerRooms } from './rooms/room-handlers.js'
 import { RoomRegistry } from './rooms/room-registry.js'
@@ -31,8 +44,22 @@ export interface SignalingServerOptions {
   port: number
   /** Interface to listen on. Default `127.0.0.1`. */
   host?: string
-  /** When set, logins need an HS256 JWT signed with it (at least 32 bytes). Otherwise any user id is accepted. */
+  /**
+   * When set, logins need an HS256 JWT signed with it (at least 32 bytes), with `sub` (the user id) and
+   * `exp`. Otherwise any user id is accepted.
+   */
   jwtSecret?: string
+  /** With `jwtSecret`: a token's `iss` must be this. */
+  jwtIssuer?: string
+  /** With `jwtSecret`: a token's `aud` must be (or include) this. */
+  jwtAudience?: string
+  /**
+   * With `jwtSecret`: the longest a token may be valid, `exp` minus `iat` (or minus now without `iat`).
+   * Default DEFAULT_JWT_MAX_LIFETIME_SECONDS.
+   */
+  jwtMaxLifetimeSeconds?: number
+  /** Rates and sizes per user and per address (see `LimitSettings`); each one given replaces its default. */
+  limits?: Partial<LimitSettings>
   /** Allowed browser origins. Default: any. */
   corsOrigin?: CorsOrigin
   /** Who is online. Default: an `InMemorySessionStore`. */
@@ -86,6 +113,8 @@ export interface SignalingServer {
   groups: GroupStore
   /** Who said they hold which media (`media:have`), for downloads from peers other than the uploader. */
   mediaHolders: MediaHolders
+  /** Who follows whose presence. */
+  presence: PresenceWatchers
   /** Disconnects every socket and closes the HTTP server. Safe to call more than once. */
   close(): Promise<void>
 }
@@ -94,7 +123,8 @@ export async function createSignalingServer(options: SignalingServerOptions): Pr
   const host = options.host ?? DEFAULT_HOST
   const store = options.sessionStore ?? new InMemorySessionStore()
   const logger = options.logger ?? quietLogger
-  const auth = createAuthMiddleware(options.jwtSecret, logger)
+  const limits = new Limits(limitSettings(options.limits))
+  const auth = createAuthMiddleware(tokenRules(options), limits, logger)
   const relay: RelaySettings = {
     enabled: options.relay ?? true,
     bytesPerSecond: checkRelayBytesPerSecond(
@@ -118,11 +148,17 @@ export async function createSignalingServer(options: SignalingServerOptions): Pr
   )
   const socketOptions: Partial<ServerOptions> = {
     maxHttpBufferSize: MAX_HTTP_BUFFER_BYTES,
+    connectTimeout: SOCKET_CONNECT_TIMEOUT_MS,
     cors: { origin: options.corsOrigin ?? true },
   }
   const io: FerryServer = new Server(http, socketOptions)
   const deliveries = new Deliveries({ io, store })
-  const rooms = new RoomRegistry()
+  const rooms = new RoomRegistry(undefined, limits.settings.maxRoomMembers)
+  const watchers = new PresenceWatchers()
+  const relayBudget = new BucketTable({
+    perSecond: relay.bytesPerSecond,
+    burst: relay.bytesPerSecond * RELAY_BURST_SECONDS,
+  })
   api = serverApiContext(
     {
       adminKey,
@@ -140,14 +176,22 @@ export async function createSignalingServer(options: SignalingServerOptions): Pr
 
   io.use(auth)
   io.on('connection', (socket) => {
-    registerRouting(socket, { io, store, logger })
-    registerRelay(socket, { io, store, logger, settings: relay })
-    registerRooms(socket, { io, logger, rooms, deliveries })
-    registerMediaHolders(socket, { store, logger, holders: mediaHolders })
+    const { userId } = socket.data
+    // Every event, known or not, costs the user one token; a flood past the budget ends the session.
+    socket.use((_packet, next) => {
+      if (limits.take('events', userId)) next()
+      else cutOff(socket, 'rate-limited', 'too many events, slow down', logger)
+    })
+    registerRouting(socket, { io, store, logger, limits })
+    registerRelay(socket, { io, store, logger, settings: relay, budget: relayBudget })
+    registerRooms(socket, { io, logger, rooms, deliveries, limits })
+    registerMediaHolders(socket, { store, logger, holders: mediaHolders, limits })
+    registerPresence(socket, { io, store, logger, watchers, limits })
     void startSession(socket, {
       io,
       store,
       logger,
+      watchers,
       offer: withMedia(offer, media?.admit(socket)),
       onReady: (ready) => deliveries.flush(ready),
       onOffline: (userId) => {
@@ -175,6 +219,7 @@ export async function createSignalingServer(options: SignalingServerOptions): Pr
     rooms,
     groups,
     mediaHolders,
+    presence: watchers,
     close() {
       closing ??= io.close().finally(() => media?.close())
       return closing
@@ -190,6 +235,21 @@ function withMedia(
   media: MediaStoreOffer | undefined,
 ): (userId: string) => SessionOffer {
   return media === undefined ? offer : (userId) => ({ ...offer(userId), media })
+}
+
+/** How tokens are checked, when the server requires them. */
+function tokenRules(options: SignalingServerOptions): TokenRules | undefined {
+  if (options.jwtSecret === undefined) return undefined
+  const maxLifetimeSeconds = options.jwtMaxLifetimeSeconds ?? DEFAULT_JWT_MAX_LIFETIME_SECONDS
+  if (!Number.isSafeInteger(maxLifetimeSeconds) || maxLifetimeSeconds < 1) {
+    throw new FerryError('invalid-argument', 'jwtMaxLifetimeSeconds must be a whole number of seconds, at least 1')
+  }
+  return {
+    key: jwtKey(options.jwtSecret),
+    maxLifetimeSeconds,
+    ...(options.jwtIssuer === undefined ? {} : { issuer: options.jwtIssuer }),
+    ...(options.jwtAudience === undefined ? {} : { audience: options.jwtAudience }),
+  }
 }
 
 /** What each login is told about ICE servers and the relay. */

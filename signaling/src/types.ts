@@ -5,6 +5,8 @@ import type { Server, Socket } from 'socket.io'
 export interface SocketData {
   /** The authenticated user id: the token's `sub`, or the dev-mode `auth.userId`. */
   userId: string
+  /** The users whose presence the login asked to follow (`auth.presence`, parsed), oneself left out. */
+  presence: string[]
 }
 
 /** Ferry has no events between server nodes (yet). */

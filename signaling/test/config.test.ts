@@ -11,6 +11,7 @@ import { DEFAULT_HOST, DEFAULT_MEDIA_DIR, DEFAULT_PORT, loadConfig, MIN_RELAY_BY
 const SECRET = 'a-secret-of-at-least-thirty-two-bytes!'
 const TURN_SECRET = 'a-turn-secret-of-at-least-32-bytes!!'
 const RELAY_DEFAULTS = { relay: true, relayBytesPerSecond: DEFAULT_RELAY_BYTES_PER_SECOND }
+const LIMIT_DEFAULTS = { jwtMaxLifetimeSeconds: 24 * 60 * 60, maxRoomMembers: 1000 }
 const MEDIA_DEFAULTS = { dir: DEFAULT_MEDIA_DIR, maxBytes: DEFAULT_MEDIA_MAX_BYTES, retentionMs: MEDIA_RETENTION_MS }
 const HOUR_MS = 60 * 60 * 1000
 
@@ -25,6 +26,7 @@ test('loadConfig defaults to dev mode on 127.0.0.1:8787 with any origin, relay o
     corsOrigin: true,
     ...RELAY_DEFAULTS,
     media: { dir: '.ferry-media', maxBytes: 64 * 1024 * 1024, retentionMs: 7 * 24 * HOUR_MS },
+    ...LIMIT_DEFAULTS,
     help: false,
   })
 })
@@ -42,6 +44,10 @@ test('loadConfig reads environment variables', () => {
     FERRY_MEDIA_DIR: '/var/lib/ferry/media',
     FERRY_MEDIA_MAX_BYTES: '1000000',
     FERRY_MEDIA_RETENTION_HOURS: '24',
+    FERRY_JWT_ISSUER: 'https://auth.example.com',
+    FERRY_JWT_AUDIENCE: 'ferry',
+    FERRY_JWT_MAX_LIFETIME_SECONDS: '3600',
+    FERRY_MAX_ROOM_MEMBERS: '50',
   })
   assert.deepEqual(config, {
     port: 9000,
@@ -53,6 +59,10 @@ test('loadConfig reads environment variables', () => {
     turnSecret: TURN_SECRET,
     turnUrls: ['turn:turn.example.com:3478?transport=udp', 'turns:turn.example.com:5349'],
     media: { dir: '/var/lib/ferry/media', maxBytes: 1_000_000, retentionMs: 24 * HOUR_MS },
+    jwtIssuer: 'https://auth.example.com',
+    jwtAudience: 'ferry',
+    jwtMaxLifetimeSeconds: 3600,
+    maxRoomMembers: 50,
     help: false,
   })
   assert.equal(loadConfig([], { FERRY_MEDIA: 'off', FERRY_MEDIA_DIR: '/ignored' }).media, false)
@@ -71,6 +81,7 @@ test('loadConfig lets flags win over environment variables, in both flag forms',
     corsOrigin: 'https://a.example',
     ...RELAY_DEFAULTS,
     media: MEDIA_DEFAULTS,
+    ...LIMIT_DEFAULTS,
     help: false,
   })
   assert.equal(loadConfig(['--cors-origin', '*'], {}).corsOrigin, true)
@@ -106,6 +117,11 @@ test('loadConfig rejects bad values with a message naming the setting', () => {
   assert.throws(() => loadConfig(['--host', 'a b'], {}), refused(/--host/))
   assert.throws(() => loadConfig([], { FERRY_JWT_SECRET: 'short' }), refused(/FERRY_JWT_SECRET.*32 bytes/))
   assert.throws(() => loadConfig([], { FERRY_JWT_SECRET: '' }), refused(/FERRY_JWT_SECRET/))
+  assert.throws(() => loadConfig(['--jwt-issuer', 'me'], {}), refused(/--jwt-issuer only applies with --jwt-secret/))
+  const lifetime = ['--jwt-secret', SECRET, '--jwt-max-lifetime-seconds', '0']
+  assert.throws(() => loadConfig(lifetime, {}), refused(/--jwt-max-lifetime-seconds must be a whole number/))
+  assert.throws(() => loadConfig(['--jwt-secret', SECRET, '--jwt-audience= x'], {}), refused(/--jwt-audience/))
+  assert.throws(() => loadConfig([], { FERRY_MAX_ROOM_MEMBERS: 'many' }), refused(/FERRY_MAX_ROOM_MEMBERS/))
   assert.throws(() => loadConfig(['--cors-origin', 'https://a.example/path'], {}), refused(/--cors-origin/))
   assert.throws(() => loadConfig(['--cors-origin', 'ftp://a.example'], {}), refused(/--cors-origin/))
   assert.throws(() => loadConfig(['--verbose'], {}), refused(/unknown option --verbose/))

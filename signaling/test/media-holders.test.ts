@@ -39,6 +39,7 @@ test('a holder who goes offline is forgotten; a replaced session is not', async 
   await have(alice, MEDIA)
   await have(carol, MEDIA)
 
+  await requestRaw(bob, 'presence:subscribe', { users: ['carol'] })
   const offline = nextEvent(bob, 'presence:offline')
   carol.close()
   assert.deepEqual(await offline, { userId: 'carol' })

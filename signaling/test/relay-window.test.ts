@@ -17,7 +17,8 @@ import {
 test('a sender that runs more than a window ahead of the acks is cut off with window-exceeded; others carry on', async (t) => {
   const { connect } = await startServer(t)
   const alice = connect({ userId: 'alice' })
-  const bob = connect({ userId: 'bob' })
+  // Bob follows alice, to see her session end.
+  const bob = connect({ userId: 'bob', presence: ['alice'] })
   const carol = connect({ userId: 'carol' })
   const dave = connect({ userId: 'dave' })
   for (const client of [alice, bob, carol, dave]) await login(client)

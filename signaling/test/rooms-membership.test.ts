@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { MAX_ROOMS_PER_CLIENT } from '@ferry/protocol'
 import { nextEvent, recordEvents, requestRaw, startServer } from './harness.js'
-import { codeOf, join, loggedIn, members } from './rooms-support.js'
+import { codeOf, join, loggedIn, members, send } from './rooms-support.js'
 
 test('joining and leaving a room: members are listed, and the others are told', async (t) => {
   const { connect, server } = await startServer(t)
@@ -67,4 +67,25 @@ test('malformed room requests are refused with invalid-argument', async (t) => {
     }
   }
   assert.deepEqual(server.rooms.roomsOf('alice'), [])
+})
+
+test('a room holds at most maxRoomMembers; one more is refused with too-many-recipients', async (t) => {
+  const { connect, server } = await startServer(t, { limits: { maxRoomMembers: 2 } })
+  const { alice, bob, carol } = await loggedIn(connect, 'alice', 'bob', 'carol')
+  assert.equal((await join(alice, 'small')).ok, true)
+  assert.equal((await join(bob, 'small')).ok, true)
+  assert.equal(codeOf(await join(carol, 'small')), 'too-many-recipients')
+  assert.deepEqual(server.rooms.membersOf('small'), ['alice', 'bob'])
+  assert.deepEqual(await requestRaw(bob, 'room:leave', { room: 'small' }), { ok: true })
+  assert.deepEqual(await join(carol, 'small'), { ok: true, members: ['alice', 'carol'] })
+})
+
+test('room messages take one fan-out token per recipient; past the budget they are rate-limited', async (t) => {
+  const { connect } = await startServer(t, { limits: { fanout: { perSecond: 0.001, burst: 5 } } })
+  const { alice, bob, carol, dave } = await loggedIn(connect, 'alice', 'bob', 'carol', 'dave')
+  for (const client of [alice, bob, carol, dave]) assert.equal((await join(client, 'lobby')).ok, true)
+  const text = { type: 'text', text: 'hi' } as const
+  assert.equal((await send(alice, { room: 'lobby' }, text)).ok, true, 'three recipients of five tokens')
+  assert.equal(codeOf(await send(alice, { room: 'lobby' }, text)), 'rate-limited')
+  assert.equal((await send(bob, { room: 'lobby' }, text)).ok, true, 'the budget is per sender')
 })

@@ -128,7 +128,7 @@ test('bad mtypes, attrs, mids and messages are refused with their codes', async 
     ['invalid-mtype', send(alice, { room: 'team', mtype: MTYPE.text }, FILE_MESSAGE)],
     ['invalid-mtype', send(alice, { room: 'team', mtype: 128 }, text)],
     ['invalid-mtype', send(alice, { room: 'team', mtype: 51.5 }, text)],
-    ['invalid-mtype', requestRaw(alice, 'room:send', { room: 'team', mtype: '30' }, encodeMessage(text))],
+    ['invalid-argument', requestRaw(alice, 'room:send', { room: 'team', mtype: '30' }, encodeMessage(text))],
     ['invalid-argument', send(alice, { room: 'team', attrs: 'x'.repeat(MAX_ATTRS_BYTES + 1) }, text)],
     ['invalid-argument', send(alice, { room: 'team', attrs: 'é'.repeat(MAX_ATTRS_BYTES / 2 + 1) }, text)],
     ['invalid-argument', requestRaw(alice, 'room:send', { room: 'team', attrs: 42 }, encodeMessage(text))],

@@ -33,7 +33,7 @@ test('malformed payloads are refused with invalid-argument and the server keeps 
   await login(alice)
   await login(bob)
 
-  const oversize = { type: 'offer', sdp: 'x'.repeat(MAX_SIGNAL_BYTES) }
+  const oversize = { type: 'offer', sdp: 'x'.repeat(MAX_SIGNAL_BYTES + 1) }
   const malformedRequests: unknown[] = [42, 'bob', null, true, ['bob'], {}, { to: 42 }, { to: '' }, { to: 'a b' }]
   const malformedSignals: unknown[] = [
     42,

@@ -15,7 +15,7 @@ import {
 
 test('a second login of the same user id replaces the first without an offline blip', async (t) => {
   const { server, connect } = await startServer(t)
-  const observer = connect({ userId: 'observer' })
+  const observer = connect({ userId: 'observer', presence: ['alice'] })
   await login(observer)
   const first = connect({ userId: 'alice' })
   const online = nextEvent(observer, 'presence:online')
@@ -25,7 +25,7 @@ test('a second login of the same user id replaces the first without an offline b
   const seen = recordEvents(observer)
   const ended = nextEvent(first, 'session:ended')
   const gone = nextDisconnect(first)
-  const second = connect({ userId: 'alice' })
+  const second = connect({ userId: 'alice', presence: ['observer'] })
   assert.deepEqual(withoutMediaKey(await login(second)), { userId: 'alice', online: ['observer'], ...DEFAULT_OFFER })
 
   const endedMsg = await ended

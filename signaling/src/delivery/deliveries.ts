@@ -74,9 +74,8 @@ export class Deliveries {
       offline: false,
     }
     const recipients = [...new Set(input.recipients)].filter((user) => user !== input.from)
-    const online = new Set(await this.o.store.list())
     for (const user of recipients) {
-      if (online.has(user)) this.o.io.to(userRoom(user)).emit('message:deliver', meta, message)
+      if (await this.o.store.isOnline(user)) this.o.io.to(userRoom(user)).emit('message:deliver', meta, message)
       else if (input.keepForOffline) this.keep(user, { meta: { ...meta, offline: true }, message })
     }
     return receipt

@@ -1,4 +1,5 @@
 import { FerryError, MAX_ROOMS_PER_CLIENT } from '@ferry/protocol'
+import { DEFAULT_LIMITS } from '../limits/limit-settings.js'
 
 /**
  * Who is in which room, in this server's memory. A user joins rooms with their session and leaves
@@ -8,14 +9,23 @@ export class RoomRegistry {
   private readonly members = new Map<string, Set<string>>()
   private readonly rooms = new Map<string, Set<string>>()
 
-  constructor(private readonly maxRoomsPerUser = MAX_ROOMS_PER_CLIENT) {}
+  constructor(
+    private readonly maxRoomsPerUser = MAX_ROOMS_PER_CLIENT,
+    private readonly maxMembers = DEFAULT_LIMITS.maxRoomMembers,
+  ) {}
 
-  /** Adds `userId` to `room`; true when they were not in it. Throws `too-many-recipients` past the per-user limit. */
+  /**
+   * Adds `userId` to `room`; true when they were not in it. Throws `too-many-recipients` past the
+   * per-user limit of rooms or the room's limit of members.
+   */
   join(userId: string, room: string): boolean {
     const mine = this.rooms.get(userId) ?? new Set<string>()
     if (mine.has(room)) return false
     if (mine.size >= this.maxRoomsPerUser) {
       throw new FerryError('too-many-recipients', `a user may be in at most ${this.maxRoomsPerUser} rooms`)
+    }
+    if ((this.members.get(room)?.size ?? 0) >= this.maxMembers) {
+      throw new FerryError('too-many-recipients', `room ${room} has ${this.maxMembers} members, the most it may have`)
     }
     mine.add(room)
     this.rooms.set(userId, mine)

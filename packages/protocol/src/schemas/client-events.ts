@@ -1,6 +1,14 @@
 import * as v from 'valibot'
-import { MAX_ATTRS_BYTES, MAX_MESSAGE_BYTES, MAX_PRESENCE_SUBSCRIPTIONS, MAX_RELAY_FRAME_BYTES } from '../constants.js'
-import { bytes, LinkIdSchema, MediaIdSchema, MessageIdSchema, RoomIdSchema, UserIdSchema, userIdList } from './ids.js'
+import { MAX_ATTRS_BYTES, MAX_PRESENCE_SUBSCRIPTIONS } from '../constants.js'
+import {
+  BinarySchema,
+  LinkIdSchema,
+  MediaIdSchema,
+  MessageIdSchema,
+  RoomIdSchema,
+  UserIdSchema,
+  userIdList,
+} from './ids.js'
 import type { InferArgs } from './parse.js'
 import { SignalDataSchema } from './signal-data.js'
 
@@ -25,7 +33,7 @@ export const RoomSendSchema = v.object({
   room: RoomIdSchema,
   mid: v.optional(MessageIdSchema),
   /** Checked against the message's type by the server (`isMtype`), which answers `invalid-mtype`. */
-  mtype: v.optional(v.pipe(v.number(), v.integer())),
+  mtype: v.optional(v.number()),
   attrs: v.optional(v.pipe(v.string(), v.maxBytes(MAX_ATTRS_BYTES, `attrs of at most ${MAX_ATTRS_BYTES} bytes`))),
 })
 
@@ -39,10 +47,11 @@ export const MediaHoldersRequestSchema = v.object({
 
 export const PresenceUsersSchema = v.object({ users: userIdList(MAX_PRESENCE_SUBSCRIPTIONS) })
 
-export const RelayFrameBytesSchema = bytes(MAX_RELAY_FRAME_BYTES)
+/** A frame to relay; the relay checks it against MAX_RELAY_FRAME_BYTES and decodes it (`protocol-error`). */
+export const RelayFrameBytesSchema = BinarySchema
 
-/** An encoded message (`encodeMessage`): MAX_MESSAGE_BYTES bounds the whole encoding, of every type. */
-export const MessageBytesSchema = bytes(MAX_MESSAGE_BYTES)
+/** An encoded message (`encodeMessage`); `decodeMessage` holds it to MAX_MESSAGE_BYTES (`message-too-large`). */
+export const MessageBytesSchema = BinarySchema
 
 export interface EventSpec {
   readonly args: readonly v.GenericSchema[]

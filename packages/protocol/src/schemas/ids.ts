@@ -35,12 +35,10 @@ export function userIdList(max: number) {
 
 /**
  * Binary data as a transport hands it over: a Uint8Array (Node's Buffer is one) or an ArrayBuffer
- * (browsers), as a Uint8Array of at most `maxBytes`.
+ * (browsers), as a Uint8Array. Its size is bounded by the transport (Socket.IO's maxHttpBufferSize);
+ * the decoder that reads it (frames, messages) checks its own limit and answers with its own code.
  */
-export function bytes(maxBytes: number) {
-  return v.pipe(
-    v.union([v.instance(Uint8Array), v.instance(ArrayBuffer)], 'binary data'),
-    v.transform((data): Uint8Array => (data instanceof Uint8Array ? data : new Uint8Array(data))),
-    v.check((data) => data.length <= maxBytes, `at most ${maxBytes} bytes`),
-  )
-}
+export const BinarySchema = v.pipe(
+  v.union([v.instance(Uint8Array), v.instance(ArrayBuffer)], 'binary data'),
+  v.transform((data): Uint8Array => (data instanceof Uint8Array ? data : new Uint8Array(data))),
+)

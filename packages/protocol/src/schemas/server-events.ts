@@ -1,13 +1,15 @@
 import * as v from 'valibot'
-import {
-  MAX_ATTRS_BYTES,
-  MAX_ERROR_MESSAGE_BYTES,
-  MAX_MESSAGE_BYTES,
-  MAX_PRESENCE_SUBSCRIPTIONS,
-  MAX_RELAY_FRAME_BYTES,
-} from '../constants.js'
+import { MAX_ATTRS_BYTES, MAX_ERROR_MESSAGE_BYTES, MAX_PRESENCE_SUBSCRIPTIONS } from '../constants.js'
 import { type FerryErrorCode, isErrorCode } from '../errors.js'
-import { bytes, CountSchema, LinkIdSchema, MessageIdSchema, RoomIdSchema, UserIdSchema, userIdList } from './ids.js'
+import {
+  BinarySchema,
+  CountSchema,
+  LinkIdSchema,
+  MessageIdSchema,
+  RoomIdSchema,
+  UserIdSchema,
+  userIdList,
+} from './ids.js'
 import type { InferArgs } from './parse.js'
 import { SignalDataSchema } from './signal-data.js'
 
@@ -100,10 +102,10 @@ export const SERVER_EVENTS = {
   'presence:offline': { args: [PresenceSchema] },
   'link:request': { args: [LinkRequestFromSchema] },
   'link:signal': { args: [LinkSignalFromSchema] },
-  'relay:frame': { args: [RelaySourceSchema, bytes(MAX_RELAY_FRAME_BYTES)] },
+  'relay:frame': { args: [RelaySourceSchema, BinarySchema] },
   'relay:refused': { args: [RelayRefusedSchema] },
   'room:member': { args: [RoomMemberSchema] },
-  'message:deliver': { args: [DeliveryMetaSchema, bytes(MAX_MESSAGE_BYTES)] },
+  'message:deliver': { args: [DeliveryMetaSchema, BinarySchema] },
 } as const satisfies Record<string, { args: readonly v.GenericSchema[] }>
 
 export type ServerEventName = keyof typeof SERVER_EVENTS

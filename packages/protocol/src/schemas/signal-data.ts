@@ -18,8 +18,7 @@ export const MAX_ICE_TOKEN_CHARS = 256
 
 const DescriptionSchema = v.object({
   type: v.picklist(['offer', 'answer', 'pranswer', 'rollback']),
-  // One character of an SDP is at least one byte; MAX_SIGNAL_BYTES bounds the whole signal.
-  sdp: v.pipe(v.string(), v.maxLength(MAX_SIGNAL_BYTES, `an SDP of at most ${MAX_SIGNAL_BYTES} characters`)),
+  sdp: v.pipe(v.string(), v.maxBytes(MAX_SIGNAL_BYTES, `an SDP of at most ${MAX_SIGNAL_BYTES} bytes`)),
 })
 
 const CandidateSchema = v.object({
