@@ -41,11 +41,12 @@ import type {
 } from './media/media-types.js'
 import { OutgoingTransfer } from './outgoing-transfer.js'
 import type { PeerLink } from './peer-link.js'
+import { ClientPresence } from './presence/client-presence.js'
 import { Receiver } from './receiver.js'
 import { RelayPacer, relayChannel } from './relay-transport.js'
 import { ClientRooms } from './rooms/client-rooms.js'
 import type { RoomSendOptions } from './rooms/room-types.js'
-import { loginError, openSignaling, request, type SignalingSocket } from './signaling-client.js'
+import { loginError, onServerEvent, openSignaling, request, type SignalingSocket } from './signaling-client.js'
 import { type OutgoingTask, TaskTable } from './task-table.js'
 import type {
   CancelResult,
@@ -70,7 +71,7 @@ export class FerryClient {
   private readonly platform: Platform
   private readonly tasks = new TaskTable()
   private readonly receiver: Receiver
-  private readonly onlineUsers = new Set<string>()
+  private readonly presence: ClientPresence
   private socket: SignalingSocket | undefined
   private links: LinkManager | undefined
   private me: string | undefined
@@ -84,12 +85,20 @@ export class FerryClient {
 
   constructor(private readonly options: FerryOptions) {
     this.platform = options.platform ?? browserPlatform()
+    this.presence = new ClientPresence(
+      {
+        socket: () => this.loggedInSocket(),
+        self: () => this.me,
+        emit: (event) => this.emitter.emit('presence', event),
+      },
+      options.presence,
+    )
     this.media = new ClientMedia({
       options,
       platform: this.platform,
       emit: (type, event) => this.emitter.emit(type, event as FerryEvents[typeof type]),
       link: (peer) => this.links!.get(peer),
-      isOnline: (peer) => this.onlineUsers.has(peer),
+      isOnline: (peer) => this.presence.online.has(peer),
       holders: signalingHolders(() => this.loggedInSocket()),
     })
     this.rooms = new ClientRooms({
@@ -114,9 +123,9 @@ export class FerryClient {
     return this.connection
   }
 
-  /** Other users online now, as the server last said. */
+  /** The users this client follows (see `subscribePresence`) that are online now, as the server last said. */
   get online(): ReadonlySet<string> {
-    return this.onlineUsers
+    return this.presence.online
   }
 
   on<K extends keyof FerryEvents>(type: K, handler: (event: FerryEvents[K]) => void): () => void {
@@ -135,9 +144,14 @@ export class FerryClient {
       ...(this.options.userId !== undefined ? { userId: this.options.userId } : {}),
       ...(this.options.token !== undefined ? { token: this.options.token } : {}),
     }
-    const socket = openSignaling(this.options.url, auth)
+    const socket = openSignaling(this.options.url, () => ({ ...auth, presence: this.presence.following }))
     this.socket = socket
     this.setState('connecting')
+    const invalid = (event: string, message: string): void =>
+      this.emitter.emit('error', {
+        code: 'protocol-error',
+        message: `a malformed ${event} from the server: ${message}`,
+      })
     return new Promise((resolve, reject) => {
       let ready = false
       socket.on('connect_error', (err) => {
@@ -147,43 +161,60 @@ export class FerryClient {
         this.setState('disconnected')
         reject(loginError(err))
       })
-      socket.on('session:ready', ({ userId, online, iceServers, relay, relayBytesPerSecond, media }) => {
-        this.serverIceServers = Array.isArray(iceServers) ? iceServers : []
-        this.serverRelays = relay !== false
-        if (typeof relayBytesPerSecond === 'number' && relayBytesPerSecond > 0) {
-          this.serverRelayRate = relayBytesPerSecond
-        }
-        if (!this.links) this.links = this.createLinks(userId)
-        this.me = userId
-        this.media.onSession(userId, media)
-        this.onlineUsers.clear()
-        for (const user of online) this.onlineUsers.add(user)
-        this.setState('connected')
-        if (!ready) {
-          ready = true
-          resolve()
-        } else this.rooms.rejoin()
-      })
-      socket.on('session:ended', ({ code, message }) => this.shutdown(code, message))
+      onServerEvent(
+        socket,
+        'session:ready',
+        ({ userId, online, iceServers, relay, relayBytesPerSecond, media }) => {
+          this.serverIceServers = iceServers
+          this.serverRelays = relay
+          if (relayBytesPerSecond !== undefined) this.serverRelayRate = relayBytesPerSecond
+          if (!this.links) this.links = this.createLinks(userId)
+          this.me = userId
+          this.media.onSession(userId, media)
+          this.presence.onReady(online)
+          this.setState('connected')
+          if (!ready) {
+            ready = true
+            resolve()
+          } else this.rooms.rejoin()
+        },
+        invalid,
+      )
+      onServerEvent(socket, 'session:ended', ({ code, message }) => this.shutdown(code, message), invalid)
       socket.on('disconnect', () => {
         if (this.connection === 'connected') this.setState('disconnected')
       })
-      socket.on('presence:online', ({ userId }) => {
-        this.onlineUsers.add(userId)
-        this.emitter.emit('presence', { userId, online: true })
-      })
-      socket.on('presence:offline', ({ userId }) => {
-        this.onlineUsers.delete(userId)
-        this.emitter.emit('presence', { userId, online: false })
-        this.links?.close(userId, 'peer-gone', `${userId} went offline`)
-      })
-      socket.on('link:request', ({ from }) => this.links?.onRequest(from))
-      socket.on('link:signal', ({ from, link, data }) => this.links?.onSignal(from, link, data))
-      socket.on('relay:frame', ({ from }, frame) => this.links?.onRelayFrame(from, asBytes(frame)))
-      socket.on('relay:refused', ({ to, code, message }) => this.links?.close(to, code, message))
-      socket.on('message:deliver', (meta, payload) => this.onDelivery(meta, asBytes(payload)))
-      socket.on('room:member', (event) => this.rooms.onMember(event))
+      onServerEvent(socket, 'presence:online', ({ userId }) => this.presence.onPresence(userId, true), invalid)
+      onServerEvent(
+        socket,
+        'presence:offline',
+        ({ userId }) => {
+          this.presence.onPresence(userId, false)
+          this.links?.close(userId, 'peer-gone', `${userId} went offline`)
+        },
+        invalid,
+      )
+      onServerEvent(socket, 'link:request', ({ from }) => this.links?.onRequest(from), invalid)
+      onServerEvent(socket, 'link:signal', ({ from, link, data }) => this.links?.onSignal(from, link, data), invalid)
+      onServerEvent(socket, 'relay:frame', ({ from }, frame) => this.links?.onRelayFrame(from, frame), invalid)
+      onServerEvent(socket, 'relay:refused', ({ to, code, message }) => this.links?.close(to, code, message), invalid)
+      onServerEvent(socket, 'message:deliver', (meta, payload) => this.onDelivery(meta, payload), invalid)
+      onServerEvent(socket, 'room:member', (event) => this.rooms.onMember(event), invalid)
     })
+  }
+
+  /**
+   * Follows the presence of `users` too (at most MAX_PRESENCE_SUBSCRIPTIONS in all) and resolves with
+   * those of them online; `presence` events follow as they come and go. Peers this client opens links
+   * to are followed without asking. Rejects with `invalid-argument`, `too-many-recipients` or `not-logged-in`.
+   */
+  subscribePresence(users: string[]): Promise<string[]> {
+    return this.presence.subscribe(users)
+  }
+
+  /** Stops following the presence of `users`. */
+  unsubscribePresence(users: string[]): Promise<void> {
+    return this.presence.unsubscribe(users)
   }
 
   /** Logs out: ends every task with `closed`, closes every link and the server connection. */
@@ -446,7 +477,10 @@ export class FerryClient {
       sendSignal: (to, link, data) => request(socket, 'link:signal', { to, link, data }),
       relayChannel: (peer) => relayChannel(socket, peer, this.relayPacer),
       handlers: {
-        open: (link) => this.emitter.emit('link', { peer: link.peer, state: 'open', transport: link.transport! }),
+        open: (link) => {
+          this.presence.follow(link.peer)
+          this.emitter.emit('link', { peer: link.peer, state: 'open', transport: link.transport! })
+        },
         frame: (link, bytes) => this.onFrame(link, bytes),
         switched: (link) => this.onLinkSwitched(link),
         close: (link, code, message) => this.onLinkClosed(link, code, message),
@@ -584,11 +618,6 @@ function cmdTooLarge(bytes: number): FerryError {
 function asFerryError(err: unknown, fallback: FerryErrorCode): FerryError {
   if (err instanceof FerryError) return err
   return new FerryError(fallback, err instanceof Error ? err.message : String(err))
-}
-
-/** Relayed frames arrive as a Buffer in Node and an ArrayBuffer in browsers. */
-function asBytes(frame: Uint8Array | ArrayBuffer): Uint8Array {
-  return frame instanceof Uint8Array ? frame : new Uint8Array(frame)
 }
 
 function startTimer(ms: number, fire: () => void): () => void {

@@ -84,6 +84,11 @@ export interface FerryOptions {
   userId?: string
   /** Token login: an HS256 JWT whose `sub` is the user id. */
   token?: string
+  /**
+   * Users whose presence to follow from the start (at most MAX_PRESENCE_SUBSCRIPTIONS); more can be
+   * followed with `subscribePresence`. Peers this client opens links to are followed without asking.
+   */
+  presence?: string[]
   platform?: Platform
   /** ICE servers for peer connections, besides any the server hands out (TURN). Default: none. */
   iceServers?: RTCIceServer[]
@@ -164,6 +169,7 @@ export type TransportMode = 'auto' | 'direct' | 'relay'
 export type FerryEvents = {
   /** Signaling connection state; `code` says why it is disconnected or closed, when known. */
   state: { state: ConnectionState; code?: FerryErrorCode }
+  /** A user this client follows (`subscribePresence`, or a peer it has a link to) came online or went offline. */
   presence: { userId: string; online: boolean }
   /** A link to a peer opened, switched transport (another `open`), or closed. */
   link: { peer: string; state: 'open' | 'closed'; transport?: LinkTransport; code?: FerryErrorCode }

@@ -171,3 +171,9 @@ export const OFFLINE_RETENTION_MS = 7 * 24 * 60 * 60 * 1000
  * login costs the server what its subscribers and subscriptions cost, never what everyone online costs.
  */
 export const MAX_PRESENCE_SUBSCRIPTIONS = 512
+
+/**
+ * Holders one `media:holders` answer names, at most. A downloader tries them one after another and
+ * falls back to the server store; past a handful, more names only add connection attempts.
+ */
+export const MAX_HOLDERS_ANSWERED = 8

@@ -31,10 +31,10 @@ export const RoomRefSchema = v.object({ room: RoomIdSchema })
 
 export const RoomSendSchema = v.object({
   room: RoomIdSchema,
-  mid: v.optional(MessageIdSchema),
+  mid: v.exactOptional(MessageIdSchema),
   /** Checked against the message's type by the server (`isMtype`), which answers `invalid-mtype`. */
-  mtype: v.optional(v.number()),
-  attrs: v.optional(v.pipe(v.string(), v.maxBytes(MAX_ATTRS_BYTES, `attrs of at most ${MAX_ATTRS_BYTES} bytes`))),
+  mtype: v.exactOptional(v.number()),
+  attrs: v.exactOptional(v.pipe(v.string(), v.maxBytes(MAX_ATTRS_BYTES, `attrs of at most ${MAX_ATTRS_BYTES} bytes`))),
 })
 
 export const MediaRefSchema = v.object({ mediaId: MediaIdSchema })
@@ -42,7 +42,7 @@ export const MediaRefSchema = v.object({ mediaId: MediaIdSchema })
 export const MediaHoldersRequestSchema = v.object({
   mediaId: MediaIdSchema,
   /** Named by the media's message: the server lists it among the holders when it is online. */
-  uploader: v.optional(UserIdSchema),
+  uploader: v.exactOptional(UserIdSchema),
 })
 
 export const PresenceUsersSchema = v.object({ users: userIdList(MAX_PRESENCE_SUBSCRIPTIONS) })
@@ -79,7 +79,7 @@ export type ClientEventArgs<E extends ClientEventName> = InferArgs<(typeof CLIEN
 
 /** The handshake's `auth`: a dev-mode user id or a token, and the users whose presence to follow from the start. */
 export const HandshakeAuthSchema = v.object({
-  userId: v.optional(v.unknown()),
-  token: v.optional(v.unknown()),
-  presence: v.optional(userIdList(MAX_PRESENCE_SUBSCRIPTIONS)),
+  userId: v.exactOptional(v.unknown()),
+  token: v.exactOptional(v.unknown()),
+  presence: v.exactOptional(userIdList(MAX_PRESENCE_SUBSCRIPTIONS)),
 })

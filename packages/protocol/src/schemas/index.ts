@@ -1,3 +1,4 @@
+export * from './answers.js'
 export * from './client-events.js'
 export * from './ids.js'
 export * from './parse.js'

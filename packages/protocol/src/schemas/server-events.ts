@@ -38,8 +38,8 @@ const UrlSchema = v.pipe(v.string(), v.maxLength(1024))
 
 const IceServerSchema = v.object({
   urls: v.union([UrlSchema, v.pipe(v.array(UrlSchema), v.maxLength(MAX_ICE_SERVERS))]),
-  username: v.optional(v.pipe(v.string(), v.maxLength(1024))),
-  credential: v.optional(v.pipe(v.string(), v.maxLength(1024))),
+  username: v.exactOptional(v.pipe(v.string(), v.maxLength(1024))),
+  credential: v.exactOptional(v.pipe(v.string(), v.maxLength(1024))),
 })
 
 const MediaOfferSchema = v.object({
@@ -53,9 +53,9 @@ export const SessionReadySchema = v.object({
   online: userIdList(MAX_PRESENCE_SUBSCRIPTIONS),
   iceServers: v.pipe(v.array(IceServerSchema), v.maxLength(MAX_ICE_SERVERS)),
   relay: v.boolean(),
-  relayBytesPerSecond: v.optional(v.pipe(CountSchema, v.minValue(1))),
-  relayWindowBytes: v.optional(v.pipe(CountSchema, v.minValue(1))),
-  media: v.optional(MediaOfferSchema),
+  relayBytesPerSecond: v.exactOptional(v.pipe(CountSchema, v.minValue(1))),
+  relayWindowBytes: v.exactOptional(v.pipe(CountSchema, v.minValue(1))),
+  media: v.exactOptional(MediaOfferSchema),
 })
 
 export const SessionEndedSchema = v.object({ code: ErrorCodeSchema, message: ServerMessageSchema })
