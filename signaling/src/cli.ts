@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { resolve } from 'node:path'
 import { loadConfig, USAGE } from './config.js'
+import { describeError } from './describe-error.js'
 import type { Logger } from './logger.js'
 import { createSignalingServer } from './server.js'
 
@@ -23,6 +24,7 @@ async function main(): Promise<void> {
     relay: config.relay,
     relayBytesPerSecond: config.relayBytesPerSecond,
     media: config.media,
+    maxConnectionsPerAddress: config.maxConnectionsPerAddress,
     ...(config.jwtSecret === undefined ? {} : { jwtSecret: config.jwtSecret }),
     ...(config.adminKey === undefined ? {} : { adminKey: config.adminKey }),
     ...(config.turnSecret === undefined ? {} : { turnSecret: config.turnSecret }),
@@ -43,7 +45,7 @@ async function main(): Promise<void> {
     server.close().then(
       () => process.exit(0),
       (error: unknown) => {
-        console.error(`closing failed: ${String(error)}`)
+        console.error(`closing failed: ${describeError(error)}`)
         process.exit(1)
       },
     )
@@ -53,6 +55,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  console.error(`ferry-signaling: ${error instanceof Error ? error.message : String(error)}`)
+  console.error(`ferry-signaling: ${error instanceof Error ? error.message : describeError(error)}`)
   process.exit(1)
 })
