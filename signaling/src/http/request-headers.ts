@@ -32,8 +32,8 @@ type RawValues = { [K in (typeof READ)[ReadName]]?: string }
 
 /** Printable ASCII (tabs too): what every header the server reads is made of. */
 const PRINTABLE = /^[\t\x20-\x7e]*$/
-/** Up to 15 digits: any length a body can have is a safe integer. */
-const LENGTH = /^\d{1,15}$/
+/** Whole digits; the value must also be a safe integer. */
+const LENGTH = /^\d{1,16}$/
 
 /**
  * Reads the headers the server uses from `rawHeaders` (name, value, name, value…, as sent). Each may
@@ -60,7 +60,7 @@ export function parseHeaders(rawHeaders: readonly string[]): HeadersParse {
   if (transferEncoding !== undefined && transferEncoding.toLowerCase() !== 'chunked') {
     return refuse('the only Transfer-Encoding taken is chunked')
   }
-  if (contentLength !== undefined && !LENGTH.test(contentLength)) {
+  if (contentLength !== undefined && !(LENGTH.test(contentLength) && Number.isSafeInteger(Number(contentLength)))) {
     return refuse('Content-Length must be a whole number of bytes')
   }
   return {

@@ -14,7 +14,11 @@ export type UnsafeListener = (req: IncomingMessage, res: ServerResponse) => void
 export function safely(listener: UnsafeListener, logger: Logger): RequestListener {
   return (req, res) => {
     const fail = (error: unknown): void => {
-      logger.warn(`HTTP request failed: ${describeError(error)}`)
+      try {
+        logger.warn(`HTTP request failed: ${describeError(error)}`)
+      } catch {
+        // A logger that throws must not take the answer down with it.
+      }
       answerFailure(res)
       drain(req)
     }
