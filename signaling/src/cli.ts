@@ -29,6 +29,7 @@ async function main(): Promise<void> {
     relay: config.relay,
     relayBytesPerSecond: config.relayBytesPerSecond,
     media: config.media,
+    maxConnectionsPerAddress: config.maxConnectionsPerAddress,
     ...(config.jwtSecret === undefined ? {} : { jwtSecret: config.jwtSecret }),
     ...(config.jwtIssuer === undefined ? {} : { jwtIssuer: config.jwtIssuer }),
     ...(config.jwtAudience === undefined ? {} : { jwtAudience: config.jwtAudience }),

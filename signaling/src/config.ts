@@ -8,13 +8,20 @@ import { checkAdminKey } from './api/admin-key.js'
 import {
   DEFAULT_HOST,
   DEFAULT_JWT_MAX_LIFETIME_SECONDS,
+  DEFAULT_MAX_CONNECTIONS_PER_ADDRESS,
   DEFAULT_MEDIA_DIR,
   DEFAULT_PORT,
   MIN_ADMIN_KEY_CHARS,
 } from './constants.js'
 import { jwtKey } from './jwt-secret.js'
 import { DEFAULT_LIMITS } from './limits/limit-settings.js'
-import { checkMediaDir, checkMediaMaxBytes, checkRelayBytesPerSecond, checkTurn } from './settings-checks.js'
+import {
+  checkMaxConnectionsPerAddress,
+  checkMediaDir,
+  checkMediaMaxBytes,
+  checkRelayBytesPerSecond,
+  checkTurn,
+} from './settings-checks.js'
 import type { CorsOrigin } from './types.js'
 
 /** Everything the CLI needs to start a server. */
@@ -42,6 +49,8 @@ export interface SignalingConfig {
   media: MediaConfig | false
   /** Absent: the server API (`/api/`) is off. */
   adminKey?: string
+  /** Open TCP connections one address may hold; 0 for no cap. */
+  maxConnectionsPerAddress: number
   /** `--help` was given: print usage instead of starting. */
   help: boolean
 }
@@ -138,6 +147,11 @@ const SETTINGS = {
     env: 'FERRY_ADMIN_KEY',
     about: `key of the server API under /api/, at least ${MIN_ADMIN_KEY_CHARS} characters (default: API off)`,
   },
+  maxConnectionsPerAddress: {
+    flag: '--max-connections-per-address',
+    env: 'FERRY_MAX_CONNECTIONS_PER_ADDRESS',
+    about: `open connections one IP address (IPv6: /64) may hold, 0 for no cap (default ${DEFAULT_MAX_CONNECTIONS_PER_ADDRESS})`,
+  },
 } as const satisfies Record<string, Setting>
 
 /** `switch`: the flag takes no value and stands for this one. */
@@ -201,6 +215,7 @@ export function loadConfig(
   const mediaMaxBytes = raw('mediaMaxBytes')
   const mediaRetention = raw('mediaRetentionHours')
   const adminKey = raw('adminKey')
+  const maxConnections = raw('maxConnectionsPerAddress')
 
   const config: SignalingConfig = {
     port: port ? parsePort(port.value, port.source) : DEFAULT_PORT,
@@ -217,6 +232,9 @@ export function loadConfig(
     maxRoomMembers: roomMembers
       ? parseAtLeastOne(roomMembers.value, roomMembers.source, 'members')
       : DEFAULT_LIMITS.maxRoomMembers,
+    maxConnectionsPerAddress: maxConnections
+      ? checkMaxConnectionsPerAddress(parseWhole(maxConnections.value), maxConnections.source)
+      : DEFAULT_MAX_CONNECTIONS_PER_ADDRESS,
     help: flags.help,
   }
   const mediaConfig: MediaConfig = {

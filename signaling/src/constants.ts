@@ -122,3 +122,51 @@ export const MAX_FILE_TOKENS = 100_000
  * dropping it changes nothing; this only bounds how often the table is swept.
  */
 export const MAX_TRACKED_SENDERS = 10_000
+
+/**
+ * How long a client may take to send a request's line and headers. A client sends them in one packet
+ * right after connecting; 20 s covers a slow mobile link with retransmits, and bounds how long a
+ * client that never finishes them (slowloris) holds a connection. Node's default is 60 s.
+ */
+export const HTTP_HEADERS_TIMEOUT_MS = 20_000
+
+/**
+ * How long a client may take to send a whole request, body included. A media upload piece is
+ * MEDIA_PIECE_BYTES (4 MiB): at 64 kbit/s, a poor mobile uplink, it takes about 9 minutes, as does a
+ * server API file send of DEFAULT_MEDIA_MAX_BYTES (64 MiB) at 1 Mbit/s. Ten minutes cuts neither.
+ */
+export const HTTP_REQUEST_TIMEOUT_MS = 10 * 60 * 1000
+
+/**
+ * How long an idle keep-alive connection stays open after its last answer. The next upload piece or
+ * API call follows its answer within milliseconds; past that an idle connection only holds a socket and
+ * a place under its address's cap. Node's default; a reverse proxy in front should drop idle upstream
+ * connections sooner than this.
+ */
+export const HTTP_KEEP_ALIVE_TIMEOUT_MS = 5_000
+
+/**
+ * Largest request line plus headers, in bytes (Node's default). Ferry's requests carry a bearer key, an
+ * origin and short queries; 16 KiB holds those, a JWT and a browser's cookies with room. A file send to
+ * more recipients than fit in a query goes through a file token, whose request carries them in a body.
+ */
+export const HTTP_MAX_HEADER_BYTES = 16 * 1024
+
+/** Headers read per request: a browser sends about 20, a proxy adds a few; the rest are dropped unread. */
+export const HTTP_MAX_HEADERS_COUNT = 100
+
+/**
+ * How often the server holds requests in progress against the header and request timeouts. Node's
+ * default (30 s) lets a slow client keep its connection that long past its deadline; the check walks
+ * only requests in progress, so once a second costs nothing.
+ */
+export const HTTP_TIMEOUT_CHECK_MS = 1000
+
+/**
+ * Open TCP connections one address may hold at once (an IPv6 address counts as its /64), Socket.IO's
+ * included. A browser tab holds one Socket.IO connection and at most six more for media and API calls:
+ * 256 lets a few dozen users share an office or campus NAT, while one host cannot take all the file
+ * descriptors of the process (often 1024). 0 lifts the cap, e.g. behind a reverse proxy, where every
+ * connection comes from the proxy's address.
+ */
+export const DEFAULT_MAX_CONNECTIONS_PER_ADDRESS = 256

@@ -1,4 +1,4 @@
-import { createServer } from 'node:http'
+import type { Server as HttpServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { DEFAULT_RELAY_BYTES_PER_SECOND, FerryError, type MediaStoreOffer } from '@ferry/protocol'
 import { Server, type ServerOptions } from 'socket.io'
@@ -9,6 +9,7 @@ import { createAuthMiddleware, type TokenRules } from './auth.js'
 import {
   DEFAULT_HOST,
   DEFAULT_JWT_MAX_LIFETIME_SECONDS,
+  DEFAULT_MAX_CONNECTIONS_PER_ADDRESS,
   MAX_HTTP_BUFFER_BYTES,
   RELAY_BURST_SECONDS,
   SOCKET_CONNECT_TIMEOUT_MS,
@@ -17,6 +18,8 @@ import { cutOff } from './cut-off.js'
 import { Deliveries } from './delivery/deliveries.js'
 import { type GroupStore, InMemoryGroupStore } from './groups/group-store.js'
 import { createHealthHandler } from './health.js'
+import { checkHttpLimits, createHttpServer, type HttpLimits, sealHttpServer } from './http/http-server.js'
+import { routeRequests } from './http/request-router.js'
 import { jwtKey } from './jwt-secret.js'
 import { BucketTable } from './limits/bucket-table.js'
 import { type LimitSettings, limitSettings } from './limits/limit-settings.js'
@@ -35,7 +38,7 @@ import { RoomRegistry } from './rooms/room-registry.js'
 import { registerRouting } from './routing.js'
 import { type SessionOffer, startSession } from './session.js'
 import { InMemorySessionStore, type SessionStore } from './session-store.js'
-import { checkRelayBytesPerSecond, checkTurn } from './settings-checks.js'
+import { checkMaxConnectionsPerAddress, checkRelayBytesPerSecond, checkTurn } from './settings-checks.js'
 import { type TurnSettings, turnCredentials } from './turn-credentials.js'
 import type { CorsOrigin, FerryServer } from './types.js'
 
@@ -95,6 +98,14 @@ export interface SignalingServerOptions {
   groupStore?: GroupStore
   /** Tuning of the server API: file token lifetime, send rate per user. */
   serverApi?: ServerApiOptions
+  /**
+   * Open TCP connections one address may hold at once (an IPv6 address counts as its /64), Socket.IO's
+   * included; one more is closed as soon as it is accepted. Default DEFAULT_MAX_CONNECTIONS_PER_ADDRESS;
+   * 0 for no cap (behind a reverse proxy every connection comes from the proxy's address).
+   */
+  maxConnectionsPerAddress?: number
+  /** Timeouts and header size of the HTTP server; the defaults suit production. */
+  http?: HttpLimits
 }
 
 export interface SignalingServer {
@@ -136,22 +147,28 @@ export async function createSignalingServer(options: SignalingServerOptions): Pr
   const offer = sessionOffer(relay, turn)
   const adminKey = options.adminKey === undefined ? undefined : checkAdminKey(options.adminKey, 'adminKey')
   const apiSettings = checkServerApiOptions(options.serverApi)
+  const httpSettings = checkHttpLimits(options.http)
+  const maxConnectionsPerAddress = checkMaxConnectionsPerAddress(
+    options.maxConnectionsPerAddress ?? DEFAULT_MAX_CONNECTIONS_PER_ADDRESS,
+    'maxConnectionsPerAddress',
+  )
   const media = options.media === false ? undefined : await startMediaService(options.media ?? {}, logger)
 
   const groups = options.groupStore ?? new InMemoryGroupStore()
   let api: ApiHttpContext | undefined
-  const http = createServer(
-    createApiHandler(
-      () => api,
-      createMediaHandler({ media, corsOrigin: options.corsOrigin ?? true, logger }, createHealthHandler(store, logger)),
-    ),
-  )
+  const routes = routeRequests({
+    api: createApiHandler(() => api),
+    media: createMediaHandler({ media, corsOrigin: options.corsOrigin ?? true, logger }),
+    other: createHealthHandler(store, logger),
+  })
+  const http = createHttpServer(httpSettings, routes, logger)
   const socketOptions: Partial<ServerOptions> = {
     maxHttpBufferSize: MAX_HTTP_BUFFER_BYTES,
     connectTimeout: SOCKET_CONNECT_TIMEOUT_MS,
     cors: { origin: options.corsOrigin ?? true },
   }
   const io: FerryServer = new Server(http, socketOptions)
+  sealHttpServer(http, maxConnectionsPerAddress, logger)
   const deliveries = new Deliveries({ io, store })
   const rooms = new RoomRegistry(undefined, limits.settings.maxRoomMembers)
   const watchers = new PresenceWatchers()
@@ -261,7 +278,7 @@ function sessionOffer(relay: RelaySettings, turn: TurnSettings | undefined): (us
   }
 }
 
-function listen(http: ReturnType<typeof createServer>, port: number, host: string): Promise<void> {
+function listen(http: HttpServer, port: number, host: string): Promise<void> {
   return new Promise((resolve, reject) => {
     http.once('error', reject)
     http.listen(port, host, () => {

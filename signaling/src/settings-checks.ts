@@ -3,7 +3,7 @@ import { MAX_MEDIA_SWEEP_EVERY_MS, MIN_RELAY_BYTES_PER_SECOND, MIN_TURN_SECRET_B
 import type { TurnSettings } from './turn-credentials.js'
 
 /**
- * Checks of relay, TURN and media store settings, shared by `createSignalingServer` and the CLI. Each throws a
+ * Checks of relay, TURN, media store and connection settings, shared by `createSignalingServer` and the CLI. Each throws a
  * `FerryError` with code `invalid-argument` whose message starts with `name`, the setting as the
  * caller knows it (an option, a flag or an environment variable).
  */
@@ -64,6 +64,13 @@ export function checkMediaSweepEveryMs(value: number, name: string): number {
   if (!Number.isSafeInteger(value) || value < 1 || value > MAX_MEDIA_SWEEP_EVERY_MS) {
     throw bad(`${name} must be a whole number of ms from 1 to ${MAX_MEDIA_SWEEP_EVERY_MS}`)
   }
+  return value
+}
+
+/** A whole number of connections, or 0 for no cap. */
+export function checkMaxConnectionsPerAddress(value: number, name: string): number {
+  if (!Number.isSafeInteger(value) || value < 0)
+    throw bad(`${name} must be a whole number of connections, 0 for no cap`)
   return value
 }
 

@@ -6,7 +6,14 @@ import {
   FerryError,
   MEDIA_RETENTION_MS,
 } from '@ferry/protocol'
-import { DEFAULT_HOST, DEFAULT_MEDIA_DIR, DEFAULT_PORT, loadConfig, MIN_RELAY_BYTES_PER_SECOND } from '../src/index.js'
+import {
+  DEFAULT_HOST,
+  DEFAULT_MAX_CONNECTIONS_PER_ADDRESS,
+  DEFAULT_MEDIA_DIR,
+  DEFAULT_PORT,
+  loadConfig,
+  MIN_RELAY_BYTES_PER_SECOND,
+} from '../src/index.js'
 
 const SECRET = 'a-secret-of-at-least-thirty-two-bytes!'
 const TURN_SECRET = 'a-turn-secret-of-at-least-32-bytes!!'
@@ -27,6 +34,7 @@ test('loadConfig defaults to dev mode on 127.0.0.1:8787 with any origin, relay o
     ...RELAY_DEFAULTS,
     media: { dir: '.ferry-media', maxBytes: 64 * 1024 * 1024, retentionMs: 7 * 24 * HOUR_MS },
     ...LIMIT_DEFAULTS,
+    maxConnectionsPerAddress: DEFAULT_MAX_CONNECTIONS_PER_ADDRESS,
     help: false,
   })
 })
@@ -48,6 +56,7 @@ test('loadConfig reads environment variables', () => {
     FERRY_JWT_AUDIENCE: 'ferry',
     FERRY_JWT_MAX_LIFETIME_SECONDS: '3600',
     FERRY_MAX_ROOM_MEMBERS: '50',
+    FERRY_MAX_CONNECTIONS_PER_ADDRESS: '0',
   })
   assert.deepEqual(config, {
     port: 9000,
@@ -63,6 +72,7 @@ test('loadConfig reads environment variables', () => {
     jwtAudience: 'ferry',
     jwtMaxLifetimeSeconds: 3600,
     maxRoomMembers: 50,
+    maxConnectionsPerAddress: 0,
     help: false,
   })
   assert.equal(loadConfig([], { FERRY_MEDIA: 'off', FERRY_MEDIA_DIR: '/ignored' }).media, false)
@@ -82,6 +92,7 @@ test('loadConfig lets flags win over environment variables, in both flag forms',
     ...RELAY_DEFAULTS,
     media: MEDIA_DEFAULTS,
     ...LIMIT_DEFAULTS,
+    maxConnectionsPerAddress: DEFAULT_MAX_CONNECTIONS_PER_ADDRESS,
     help: false,
   })
   assert.equal(loadConfig(['--cors-origin', '*'], {}).corsOrigin, true)
@@ -105,6 +116,8 @@ test('loadConfig lets flags win over environment variables, in both flag forms',
     FERRY_MEDIA_RETENTION_HOURS: '2',
   }).media
   assert.deepEqual(media, { dir: '/srv/media', maxBytes: 5, retentionMs: HOUR_MS })
+  const capped = loadConfig(['--max-connections-per-address=5000'], { FERRY_MAX_CONNECTIONS_PER_ADDRESS: '10' })
+  assert.equal(capped.maxConnectionsPerAddress, 5000)
 })
 
 test('loadConfig rejects bad values with a message naming the setting', () => {
@@ -145,4 +158,7 @@ test('loadConfig rejects bad values with a message naming the setting', () => {
   assert.throws(hours('0'), refused(/FERRY_MEDIA_RETENTION_HOURS must be a whole number of hours, at least 1/))
   assert.throws(hours('1.5'), refused(/FERRY_MEDIA_RETENTION_HOURS/))
   assert.throws(hours('9999999999999999'), refused(/FERRY_MEDIA_RETENTION_HOURS/))
+  const cap = (value: string) => () => loadConfig([`--max-connections-per-address=${value}`], {})
+  assert.throws(cap('-1'), refused(/--max-connections-per-address must be a whole number of connections/))
+  assert.throws(cap('lots'), refused(/--max-connections-per-address/))
 })

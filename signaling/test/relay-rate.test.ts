@@ -18,16 +18,22 @@ test('a user relaying more bytes than its rate allows is cut off with rate-limit
 
   const ended = cutOff(alice)
   const sent = 16
+  const started = performance.now()
   for (let i = 0; i < sent; i++) relay(alice, 'bob', chunk(1, i * CHUNK_DATA_BYTES))
   const { code, reason } = await ended
+  // A busy machine spreads the frames' arrival out, and the budget refills meanwhile: four a second.
+  const refilled = Math.ceil(((performance.now() - started) / 1000) * 4)
   assert.equal(code, 'rate-limited')
   assert.equal(reason, 'io server disconnect')
 
-  // What fit in the burst went through, nothing after the cut.
+  // What fit in the burst (and what refilled while the frames arrived) went through, nothing after the cut.
   const burstFrames = RELAY_BURST_SECONDS * 4
   await waitUntil(() => atBob.length >= burstFrames - 1, 'bob receiving the burst')
   await new Promise((resolve) => setTimeout(resolve, 100))
-  assert.ok(atBob.length >= burstFrames - 1 && atBob.length <= burstFrames, `${atBob.length} frames relayed`)
+  assert.ok(
+    atBob.length >= burstFrames - 1 && atBob.length <= burstFrames + refilled && atBob.length < sent,
+    `${atBob.length} frames relayed, ${refilled} refilled`,
+  )
 
   // The budget is per user: bob and carol relay as before.
   const frame = chunk(2, 0)

@@ -1,9 +1,12 @@
-import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http'
+import type { IncomingMessage, ServerResponse } from 'node:http'
 import { SERVER_API_PREFIX } from '@ferry/protocol'
 import { MAX_API_REQUEST_BYTES } from '../constants.js'
+import { describeError } from '../describe-error.js'
+import { drain, readJsonBody, requestBody, sendError, sendJson } from '../http/http-io.js'
+import type { HttpRequest } from '../http/http-request.js'
+import type { HttpHandler } from '../http/request-router.js'
 import type { Logger } from '../logger.js'
 import { allowOrigin, answerPreflight } from '../media/cors.js'
-import { drain, readJsonBody, requestBody, sendError, sendJson } from '../media/http-io.js'
 import type { CorsOrigin } from '../types.js'
 import { hasAdminKey } from './admin-key.js'
 import { ApiRefusal, badArgument, isApiRefusal } from './api-refusal.js'
@@ -26,29 +29,26 @@ export interface ApiHttpContext extends FileSendContext {
 }
 
 /**
- * The server API (`/api/...`, see SERVER_API_PREFIX in `@ferry/protocol`), in front of `next` for every
- * other path. `context` is read per request: the server makes it once Socket.IO is up. Nothing a caller sends makes this throw: a failure of the server's own is a 500.
+ * The server API (`/api/...`, see SERVER_API_PREFIX in `@ferry/protocol`), for requests whose path is
+ * under that prefix. `context` is read per request: the server makes it once Socket.IO is up. Nothing a
+ * caller sends makes this throw: a failure of the server's own is a 500.
  */
-export function createApiHandler(context: () => ApiHttpContext | undefined, next: RequestListener): RequestListener {
-  return (req, res) => {
-    const url = new URL(req.url ?? '/', 'http://localhost')
-    if (!url.pathname.startsWith(SERVER_API_PREFIX)) {
-      next(req, res)
-      return
-    }
+export function createApiHandler(context: () => ApiHttpContext | undefined): HttpHandler {
+  return async (request, req, res) => {
     const api = context()
     if (!api) {
       sendError(res, 503, 'server-unreachable', 'the server is starting')
+      drain(req)
       return
     }
-    serve(api, url, req, res)
+    await serve(api, request, req, res)
       .catch((error: unknown) => {
         if (res.headersSent || res.destroyed) return
         if (isApiRefusal(error)) {
           sendError(res, error.status, error.code, error.message)
           return
         }
-        api.logger.warn(`server API request failed: ${String(error)}`)
+        api.logger.warn(`server API request failed: ${describeError(error)}`)
         sendError(res, 500, 'unknown', 'the server failed')
       })
       .catch(() => res.destroy())
@@ -56,37 +56,43 @@ export function createApiHandler(context: () => ApiHttpContext | undefined, next
   }
 }
 
-async function serve(context: ApiHttpContext, url: URL, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  allowOrigin(req, res, context.corsOrigin)
-  if (req.method === 'OPTIONS') {
+async function serve(
+  context: ApiHttpContext,
+  request: HttpRequest,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
+  allowOrigin(request.headers.origin, res, context.corsOrigin)
+  if (request.method === 'OPTIONS') {
     answerPreflight(res, ALLOWED_HEADERS)
     return
   }
   if (context.adminKey === undefined) {
     throw new ApiRefusal(403, 'bad-token', 'the server API is off: this server was started without an admin key')
   }
-  const path = url.pathname.slice(SERVER_API_PREFIX.length).split('/')
-  const method = req.method ?? 'GET'
+  const path = request.path.slice(SERVER_API_PREFIX.length).split('/')
+  const { method } = request
   if (path[0] === 'upload' && path.length === 1) {
     allow(method, 'PUT')
-    await sendFile(context, tokenFileSend(context, url.searchParams, req.headers), req, res)
+    await sendFile(context, tokenFileSend(context, request.query, request.headers), request, req, res)
     return
   }
-  if (!hasAdminKey(req.headers.authorization, context.adminKey)) {
+  if (!hasAdminKey(request.headers.authorization, context.adminKey)) {
     throw new ApiRefusal(401, 'bad-token', 'this route needs Authorization: Bearer <the admin key>')
   }
-  reply(res, await route(context, method, path, url, req, res))
+  reply(res, await route(context, path, request, req, res))
 }
 
 /** The answer of an admin route; undefined when the route answered itself (a file send). */
 async function route(
   context: ApiHttpContext,
-  method: string,
   path: string[],
-  url: URL,
+  request: HttpRequest,
   req: IncomingMessage,
   res: ServerResponse,
 ): Promise<ApiReply | undefined> {
+  const { method } = request
+  const jsonBody = (): Promise<unknown> => readApiJson(req, request.headers.contentLength)
   const [first, encodedGid, sub, ...rest] = path
   if (rest.length > 0) throw notFound()
   const gid = encodedGid === undefined ? undefined : decodePart(encodedGid)
@@ -94,24 +100,24 @@ async function route(
     case 'messages':
       if (gid !== undefined) throw notFound()
       allow(method, 'POST')
-      return { status: 200, body: await sendApiMessage(context, await jsonBody(req)) }
+      return { status: 200, body: await sendApiMessage(context, await jsonBody()) }
     case 'file-token':
       if (gid !== undefined) throw notFound()
       allow(method, 'POST')
-      return { status: 200, body: await issueFileToken(context, await jsonBody(req)) }
+      return { status: 200, body: await issueFileToken(context, await jsonBody()) }
     case 'files':
       if (gid !== undefined) throw notFound()
       allow(method, 'PUT')
-      await sendFile(context, adminFileSend(context, url.searchParams, req.headers), req, res)
+      await sendFile(context, adminFileSend(context, request.query, request.headers), request, req, res)
       return undefined
     case 'groups':
       if (gid === undefined || gid === '') {
         allow(method, 'GET, POST')
-        return method === 'GET' ? listGroups(context.groups) : createGroup(context.groups, await jsonBody(req))
+        return method === 'GET' ? listGroups(context.groups) : createGroup(context.groups, await jsonBody())
       }
       if (sub === 'members') {
         allow(method, 'POST')
-        return changeMembers(context.groups, gid, await jsonBody(req))
+        return changeMembers(context.groups, gid, await jsonBody())
       }
       if (sub !== undefined) throw notFound()
       allow(method, 'GET, DELETE')
@@ -121,19 +127,22 @@ async function route(
   }
 }
 
-async function sendFile(context: ApiHttpContext, send: FileSend, req: IncomingMessage, res: ServerResponse) {
-  const header = req.headers['content-length']
-  const length = header === undefined ? undefined : Number(header)
-  if (length !== undefined && !Number.isSafeInteger(length)) throw badArgument('a bad Content-Length')
-  sendJson(res, 200, await sendApiFile(context, send, requestBody(req), length))
+async function sendFile(
+  context: ApiHttpContext,
+  send: FileSend,
+  request: HttpRequest,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
+  sendJson(res, 200, await sendApiFile(context, send, requestBody(req), request.headers.contentLength))
 }
 
 /** A JSON body; one whose Content-Length is over MAX_API_REQUEST_BYTES is a 413 before any is read. */
-async function jsonBody(req: IncomingMessage): Promise<unknown> {
-  if (Number(req.headers['content-length'] ?? 0) > MAX_API_REQUEST_BYTES) {
+async function readApiJson(req: IncomingMessage, declaredBytes: number | undefined): Promise<unknown> {
+  if (declaredBytes !== undefined && declaredBytes > MAX_API_REQUEST_BYTES) {
     throw new ApiRefusal(413, 'message-too-large', `the request body is over ${MAX_API_REQUEST_BYTES} bytes`)
   }
-  const body = await readJsonBody(req, MAX_API_REQUEST_BYTES)
+  const body = await readJsonBody(req, declaredBytes, MAX_API_REQUEST_BYTES)
   if (!body.ok) throw badArgument(body.message)
   return body.value
 }

@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto'
-import type { IncomingHttpHeaders } from 'node:http'
 import type { Readable } from 'node:stream'
 import {
   encodeMessage,
@@ -11,6 +10,7 @@ import {
   MTYPE,
   type SendTarget,
 } from '@ferry/protocol'
+import type { RequestHeaders } from '../http/request-headers.js'
 import { MEDIA_REFUSAL_STATUS } from '../media/media-http.js'
 import { isMediaStoreError } from '../media/media-refusal.js'
 import type { MediaStore } from '../media/media-store.js'
@@ -47,16 +47,16 @@ export interface FileSend {
 /** The envelope of a file send from its query (`mtype`, `mid`) and headers (name, attrs, mime). */
 export function fileEnvelope(
   query: URLSearchParams,
-  headers: IncomingHttpHeaders,
+  headers: RequestHeaders,
 ): Pick<FileSend, 'mtype' | 'mid' | 'attrs' | 'fileName' | 'mime'> {
   const mtypeText = query.get('mtype')
   const mtype = checkMtype(mtypeText === null ? MTYPE.file : wholeNumber(mtypeText), 'file')
   return {
     mtype,
     mid: checkMid(query.get('mid') ?? undefined),
-    attrs: checkAttrs(uriHeader(headers, 'x-ferry-attrs')),
-    fileName: uriHeader(headers, 'x-ferry-file-name') ?? DEFAULT_FILE_NAME,
-    mime: headers['content-type'] ?? DEFAULT_MIME,
+    attrs: checkAttrs(uriHeader(headers.attrs, 'x-ferry-attrs')),
+    fileName: uriHeader(headers.fileName, 'x-ferry-file-name') ?? DEFAULT_FILE_NAME,
+    mime: headers.contentType ?? DEFAULT_MIME,
   }
 }
 
@@ -122,10 +122,8 @@ async function stored<T>(task: () => Promise<T>): Promise<T> {
 }
 
 /** A header sent through encodeURIComponent, decoded; undefined when absent. */
-function uriHeader(headers: IncomingHttpHeaders, name: string): string | undefined {
-  const value = headers[name]
+function uriHeader(value: string | undefined, name: string): string | undefined {
   if (value === undefined) return undefined
-  if (Array.isArray(value)) throw badArgument(`${name} must be sent once`)
   try {
     return decodeURIComponent(value)
   } catch {

@@ -1,5 +1,5 @@
-import type { IncomingHttpHeaders } from 'node:http'
 import type { FileTokenRequest, FileTokenResponse, SendTarget } from '@ferry/protocol'
+import type { RequestHeaders } from '../http/request-headers.js'
 import { ApiRefusal, badArgument } from './api-refusal.js'
 import type { FileSend, FileSendContext } from './file-send.js'
 import { fileEnvelope } from './file-send.js'
@@ -20,11 +20,7 @@ export function queryTarget(query: URLSearchParams): { [K in keyof SendTarget]?:
 }
 
 /** `PUT /api/files?cmd=…&from=…&<target>`: a file send checked from its query and headers. */
-export function adminFileSend(
-  context: FileSendContext,
-  query: URLSearchParams,
-  headers: IncomingHttpHeaders,
-): FileSend {
+export function adminFileSend(context: FileSendContext, query: URLSearchParams, headers: RequestHeaders): FileSend {
   const kind = commandKind(query.get('cmd'), 'file')
   const from = checkUserId(query.get('from') ?? undefined, 'from')
   context.budget.spend(from)
@@ -57,7 +53,7 @@ export async function issueFileToken(
 export function tokenFileSend(
   context: FileSendContext & { tokens: FileTokens },
   query: URLSearchParams,
-  headers: IncomingHttpHeaders,
+  headers: RequestHeaders,
 ): FileSend {
   const grant = context.tokens.redeem(query.get('token') ?? '')
   if (!grant) throw new ApiRefusal(401, 'bad-token', 'the file token is unknown, used or expired')

@@ -1,4 +1,4 @@
-import type { IncomingMessage, ServerResponse } from 'node:http'
+import type { ServerResponse } from 'node:http'
 import { MEDIA_CORS_MAX_AGE_SECONDS } from '../constants.js'
 import type { CorsOrigin } from '../types.js'
 
@@ -11,12 +11,11 @@ const EXPOSED_HEADERS = 'content-length, content-range'
 const ORIGIN_SHAPE = /^[\x21-\x7e]{1,2048}$/
 
 /**
- * CORS for the media routes, by the server's `corsOrigin` (the same rule Socket.IO applies): an allowed
- * origin is echoed back, any other gets no CORS headers and the browser keeps the answer from the page.
+ * CORS for the media routes and the server API, by the server's `corsOrigin` (the same rule Socket.IO applies): an allowed
+ * `origin` (the request's Origin, parsed) is echoed back, any other gets no CORS headers and the browser keeps the answer from the page.
  * The key travels in a header, never a cookie, so no credentials mode is needed.
  */
-export function allowOrigin(req: IncomingMessage, res: ServerResponse, corsOrigin: CorsOrigin): void {
-  const origin = req.headers.origin
+export function allowOrigin(origin: string | undefined, res: ServerResponse, corsOrigin: CorsOrigin): void {
   if (origin === undefined) return
   res.setHeader('vary', 'Origin')
   if (!ORIGIN_SHAPE.test(origin) || !isAllowed(origin, corsOrigin)) return

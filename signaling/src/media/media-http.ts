@@ -1,14 +1,17 @@
-import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http'
+import type { IncomingMessage, ServerResponse } from 'node:http'
 import { pipeline } from 'node:stream/promises'
 import type { MediaInfo } from '@ferry/protocol'
 import { MAX_MEDIA_REQUEST_BYTES } from '../constants.js'
+import { describeError } from '../describe-error.js'
+import { drain, readJsonBody, requestBody, sendError, sendJson } from '../http/http-io.js'
+import type { HttpRequest } from '../http/http-request.js'
+import type { HttpHandler } from '../http/request-router.js'
 import type { Logger } from '../logger.js'
 import type { CorsOrigin } from '../types.js'
 import { allowOrigin, answerPreflight } from './cors.js'
-import { drain, readJsonBody, requestBody, sendError, sendJson } from './http-io.js'
 import type { MediaKeys } from './media-keys.js'
 import { isMediaStoreError, type MediaRefusal, type MediaStoreError } from './media-refusal.js'
-import { isMediaPath, type MediaRoute, parseMediaRoute } from './media-routes.js'
+import { type MediaRoute, parseMediaRoute } from './media-routes.js'
 import type { MediaRead, MediaStore } from './media-store.js'
 import { checkUploadRequest } from './upload-request.js'
 
@@ -39,30 +42,32 @@ const BEARER = /^Bearer ([A-Za-z0-9_-]{1,256})$/i
 const MIME = /^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}\/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}$/
 
 /**
- * The media routes (`/media/...`), in front of `next` for every other path. Socket.IO answers its own
- * path before any of this runs. Nothing a client sends makes this throw: a store failure is a 500.
+ * The media routes (`/media/...`), for requests whose path is under MEDIA_HTTP_PREFIX. Nothing a client
+ * sends makes this throw: a store failure is a 500.
  */
-export function createMediaHandler(context: MediaHttpContext, next: RequestListener): RequestListener {
-  return (req, res) => {
-    if (!isMediaPath(req.url ?? '/')) {
-      next(req, res)
-      return
-    }
-    serve(context, req, res)
+export function createMediaHandler(context: MediaHttpContext): HttpHandler {
+  return (request, req, res) =>
+    serve(context, request, req, res)
       .catch((error: unknown) => {
         if (req.destroyed || res.destroyed) return
-        context.logger.warn(`media request failed: ${String(error)}`)
+        context.logger.warn(`media request failed: ${describeError(error)}`)
         if (res.headersSent) res.destroy()
         else sendError(res, 500, 'unknown', 'the media store failed')
       })
-      .catch(() => res.destroy())
+      .catch(() => {
+        res.destroy()
+      })
       .finally(() => drain(req))
-  }
 }
 
-async function serve(context: MediaHttpContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  allowOrigin(req, res, context.corsOrigin)
-  if (req.method === 'OPTIONS') {
+async function serve(
+  context: MediaHttpContext,
+  request: HttpRequest,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
+  allowOrigin(request.headers.origin, res, context.corsOrigin)
+  if (request.method === 'OPTIONS') {
     answerPreflight(res)
     return
   }
@@ -71,19 +76,19 @@ async function serve(context: MediaHttpContext, req: IncomingMessage, res: Serve
     return
   }
   const { store, keys } = context.media
-  const user = userOf(req, keys)
+  const user = userOf(request.headers.authorization, keys)
   if (user === undefined) {
     sendError(res, 401, 'not-logged-in', 'the media routes need Authorization: Bearer <key of a live session>')
     return
   }
-  const route = parseMediaRoute(req.method ?? '', req.url ?? '/', req.headers.range)
+  const route = parseMediaRoute(request.method, request.path, request.query, request.headers.range)
   if (route.kind === 'miss') {
     if (route.allow !== undefined) res.setHeader('allow', route.allow)
     sendError(res, route.status, 'invalid-argument', route.message)
     return
   }
   try {
-    await answer(store, user, route, req, res)
+    await answer(store, user, route, request, req, res)
   } catch (error) {
     if (!isMediaStoreError(error)) throw error
     sendRefusal(res, error)
@@ -94,12 +99,13 @@ async function answer(
   store: MediaStore,
   user: string,
   route: MediaRoute,
+  http: HttpRequest,
   req: IncomingMessage,
   res: ServerResponse,
 ): Promise<void> {
   switch (route.kind) {
     case 'start': {
-      const body = await readJsonBody(req, MAX_MEDIA_REQUEST_BYTES)
+      const body = await readJsonBody(req, http.headers.contentLength, MAX_MEDIA_REQUEST_BYTES)
       if (!body.ok) {
         sendError(res, 400, 'invalid-argument', body.message)
         return
@@ -110,14 +116,7 @@ async function answer(
       return
     }
     case 'append': {
-      const length = req.headers['content-length']
-      const state = await store.append(
-        route.mediaId,
-        user,
-        route.offset,
-        requestBody(req),
-        length === undefined ? undefined : Number(length),
-      )
+      const state = await store.append(route.mediaId, user, route.offset, requestBody(req), http.headers.contentLength)
       sendJson(res, 200, state)
       return
     }
@@ -169,7 +168,7 @@ function sendRefusal(res: ServerResponse, error: MediaStoreError): void {
   )
 }
 
-function userOf(req: IncomingMessage, keys: MediaKeys): string | undefined {
-  const match = BEARER.exec(req.headers.authorization ?? '')
+function userOf(authorization: string | undefined, keys: MediaKeys): string | undefined {
+  const match = BEARER.exec(authorization ?? '')
   return match?.[1] === undefined ? undefined : keys.userOf(match[1])
 }

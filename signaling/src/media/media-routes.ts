@@ -22,19 +22,22 @@ export interface RouteMiss {
 const RANGE = /^bytes=(\d{1,16})-(\d{0,16})$/
 const WHOLE = /^\d{1,16}$/
 
-/** Whether a request target is under the media prefix (`/media` itself included). */
-export function isMediaPath(target: string): boolean {
-  const path = pathOf(target)
+/** Whether a request path is under the media prefix (`/media` itself included). */
+export function isMediaPath(path: string): boolean {
   return path === MEDIA_HTTP_PREFIX.slice(0, -1) || path.startsWith(MEDIA_HTTP_PREFIX)
 }
 
 /**
- * Parses the raw request target, without decoding or normalising it: a media id is base64url, so an
- * id with `%`, `.` or `/` in it is simply not one. Never throws.
+ * Parses a media route from the request's path as sent (see `RequestTarget`), without decoding it: a
+ * media id is base64url, so an id with `%`, `.` or `/` in it is simply not one. Never throws.
  */
-export function parseMediaRoute(method: string, target: string, range: string | undefined): MediaRoute | RouteMiss {
-  const query = target.includes('?') ? target.slice(target.indexOf('?') + 1) : ''
-  const [mediaId = '', part, ...rest] = pathOf(target).slice(MEDIA_HTTP_PREFIX.length).split('/')
+export function parseMediaRoute(
+  method: string,
+  path: string,
+  query: URLSearchParams,
+  range: string | undefined,
+): MediaRoute | RouteMiss {
+  const [mediaId = '', part, ...rest] = path.slice(MEDIA_HTTP_PREFIX.length).split('/')
   if (mediaId === '' || rest.length > 0 || (part !== undefined && part !== 'content' && part !== 'info')) {
     return miss(404, 'no such media route')
   }
@@ -44,7 +47,7 @@ export function parseMediaRoute(method: string, target: string, range: string | 
   if (!MEDIA_ID_PATTERN.test(mediaId)) return miss(400, 'a media id is 32 of A-Z a-z 0-9 _ -')
 
   if (part === 'content') {
-    const offset = new URLSearchParams(query).get('offset') ?? ''
+    const offset = query.get('offset') ?? ''
     if (!WHOLE.test(offset) || !Number.isSafeInteger(Number(offset))) {
       return miss(400, 'offset must be a whole number of bytes')
     }
@@ -59,11 +62,6 @@ export function parseMediaRoute(method: string, target: string, range: string | 
   const start = Number(match[1])
   const end = match[2] === '' ? undefined : Number(match[2])
   return { kind: 'download', mediaId, range: end === undefined ? { start } : { start, end } }
-}
-
-function pathOf(target: string): string {
-  const q = target.indexOf('?')
-  return q === -1 ? target : target.slice(0, q)
 }
 
 function miss(status: 400 | 404, message: string): RouteMiss {

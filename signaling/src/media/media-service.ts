@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { DEFAULT_MEDIA_MAX_BYTES, MEDIA_RETENTION_MS, type MediaStoreOffer } from '@ferry/protocol'
 import { DEFAULT_MEDIA_SWEEP_EVERY_MS } from '../constants.js'
+import { describeError } from '../describe-error.js'
 import type { Logger } from '../logger.js'
 import { checkMediaDir, checkMediaMaxBytes, checkMediaRetentionMs, checkMediaSweepEveryMs } from '../settings-checks.js'
 import type { FerrySocket } from '../types.js'
@@ -75,7 +76,7 @@ export async function startMediaService(options: MediaStoreOptions, logger: Logg
         (dropped) => {
           if (dropped > 0) logger.info(`media sweep dropped ${dropped} expired or stalled media`)
         },
-        (error: unknown) => logger.warn(`media sweep failed: ${String(error)}`),
+        (error: unknown) => logger.warn(`media sweep failed: ${describeError(error)}`),
       )
       .finally(() => {
         sweeping = undefined

@@ -28,12 +28,16 @@ export type JsonBody = { ok: true; value: unknown } | { ok: false; message: stri
 
 /**
  * Reads a JSON request body of at most `maxBytes`. A bigger one is refused as soon as it shows (by its
- * Content-Length, or once that many bytes arrived) and the rest is read and dropped, so the answer still
- * reaches the client. Never rejects.
+ * declared length, the parsed Content-Length, or once that many bytes arrived) and the rest is read and
+ * dropped, so the answer still reaches the client. Never rejects.
  */
-export function readJsonBody(req: IncomingMessage, maxBytes: number): Promise<JsonBody> {
+export function readJsonBody(
+  req: IncomingMessage,
+  declaredBytes: number | undefined,
+  maxBytes: number,
+): Promise<JsonBody> {
   const tooBig: JsonBody = { ok: false, message: `the request body is over ${maxBytes} bytes` }
-  if (Number(req.headers['content-length'] ?? 0) > maxBytes) return Promise.resolve(tooBig)
+  if (declaredBytes !== undefined && declaredBytes > maxBytes) return Promise.resolve(tooBig)
   return new Promise((resolve) => {
     const chunks: Buffer[] = []
     let size = 0
