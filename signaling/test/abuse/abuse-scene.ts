@@ -33,7 +33,15 @@ const PAIR_TIMEOUT_MS = 15_000
 
 let pairs = 0
 
-export async function abuseScene(options: Partial<SignalingServerOptions> = {}): Promise<AbuseScene> {
+/** How the scene's well-behaved users log in: by user id, or with a token minted for them (token mode). */
+export interface SceneLogin {
+  token?(userId: string): Promise<string>
+}
+
+export async function abuseScene(
+  options: Partial<SignalingServerOptions> = {},
+  login: SceneLogin = {},
+): Promise<AbuseScene> {
   const dir = await mkdtemp(join(tmpdir(), 'ferry-abuse-'))
   const mediaDir = join(dir, 'media')
   const server = await createSignalingServer({ port: 0, host: '127.0.0.1', media: { dir: mediaDir }, ...options })
@@ -80,7 +88,7 @@ export async function abuseScene(options: Partial<SignalingServerOptions> = {}):
   async function client(userId: string): Promise<FerryClient> {
     const ferry = new FerryClient({
       url: server.url,
-      userId,
+      ...(login.token ? { token: await login.token(userId) } : { userId }),
       transport: 'relay',
       platform: nodePlatform({ wrtc, downloadDir: join(dir, 'downloads', userId), mediaDir: join(dir, 'cache') }),
     })
