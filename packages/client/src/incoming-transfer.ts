@@ -1,16 +1,25 @@
 import {
   ACK_EVERY_BYTES,
   ACK_EVERY_MS,
+  DEFAULT_CHUNK_BYTES,
   encodeFrame,
   FerryError,
   type FerryErrorCode,
   type StartFrame,
+  WINDOW_BYTES,
   type WireKind,
 } from '@ferry/protocol'
 import { bytesEqual, toHex } from './hex.js'
 import { IdleTimer } from './idle-timer.js'
 import type { PeerLink } from './peer-link.js'
 import type { Hasher } from './types.js'
+
+/**
+ * Bytes a sender may have sent beyond this side's last ack: a sender keeps at most WINDOW_BYTES past
+ * the last ack it got, plus the chunk it was reading when an ack came. One that sends more ignores
+ * acks, and would make this side queue writes (and their chunks) without bound: it fails.
+ */
+const MAX_UNACKED_BYTES = WINDOW_BYTES + DEFAULT_CHUNK_BYTES
 
 /** Where the bytes of one incoming transfer go: memory for a buffer, the platform's storage for a file. */
 export interface TransferSink<T> {
@@ -21,7 +30,8 @@ export interface TransferSink<T> {
 
 export interface IncomingTransferOptions<T> {
   start: StartFrame
-  link: PeerLink
+  /** Where acks, end-acks and errors go: the link the start frame came on. */
+  link: Pick<PeerLink, 'queue'>
   hasher: Promise<Hasher>
   sink: Promise<TransferSink<T>>
   idleTimeoutMs: number
@@ -74,8 +84,15 @@ export class IncomingTransfer<T> {
 
   onChunk(offset: number, data: Uint8Array): void {
     if (this.finished) return
-    if (offset !== this.expected || offset + data.length > this.size) {
+    if (offset !== this.expected || data.length === 0 || offset + data.length > this.size) {
       this.fail('protocol-error', `chunk at ${offset}+${data.length}, expected ${this.expected} of ${this.size}`)
+      return
+    }
+    if (offset + data.length - this.acked > MAX_UNACKED_BYTES) {
+      this.fail(
+        'window-exceeded',
+        `${offset + data.length - this.acked} bytes past the last ack, limit ${MAX_UNACKED_BYTES}`,
+      )
       return
     }
     this.expected += data.length
@@ -172,25 +189,5 @@ export class IncomingTransfer<T> {
     this.acked = received
     this.o.link.queue.sendControl(encodeFrame({ type: 'ack', taskId: this.o.start.taskId, received }))
     this.o.onProgress(received, this.size)
-  }
-}
-
-/** A buffer transfer's sink: one allocation of the announced size, filled in place. */
-export function memorySink(size: number): TransferSink<Uint8Array> {
-  let bytes: Uint8Array | undefined = new Uint8Array(size)
-  let at = 0
-  return {
-    write(data) {
-      bytes!.set(data, at)
-      at += data.length
-    },
-    async finish() {
-      const out = bytes!
-      bytes = undefined
-      return out
-    },
-    async abort() {
-      bytes = undefined
-    },
   }
 }

@@ -9,13 +9,20 @@ import {
   type StartFrame,
   utf8Decode,
 } from '@ferry/protocol'
+import { bufferSink } from './buffer-sink.js'
+import { ByteBudget } from './byte-budget.js'
 import type { Emitter } from './emitter.js'
-import { IncomingTransfer, memorySink, type TransferSink } from './incoming-transfer.js'
+import { IncomingTransfer, type TransferSink } from './incoming-transfer.js'
 import type { PeerLink } from './peer-link.js'
 import type { CancelResult, FerryEvents, FerryOptions, Platform, ReceivedFile } from './types.js'
 
-/** Incoming transfers one peer may have open at once; more are refused with `too-many-tasks`. */
-const MAX_INCOMING_PER_PEER = 64
+/**
+ * Incoming buffer and file transfers one peer may have open at once; more are refused with
+ * `too-many-tasks`. Transfers from one peer share one link in turns, so more at once add no speed,
+ * while each may hold an open file and a window (WINDOW_BYTES) of writes not yet done: 16 bounds that
+ * to 256 MiB per peer, and stays far below what the relay lets one sender run (64).
+ */
+export const MAX_INCOMING_PER_PEER = 16
 
 /**
  * How many ended incoming transfers are remembered, so a sender that lost the end-ack (or the error)
@@ -36,16 +43,20 @@ interface Incoming {
 export class Receiver {
   private readonly incoming = new Map<string, Incoming>()
   private readonly ended = new Map<string, 'delivered' | FerryErrorCode>()
+  /** Bytes of incoming buffers held in memory, across all peers. */
+  private readonly bufferMemory: ByteBudget
 
   constructor(
     private readonly emitter: Emitter<FerryEvents>,
     private readonly platform: Platform,
-    private readonly options: Pick<FerryOptions, 'maxBufferBytes' | 'maxFileBytes'> & {
+    private readonly options: Pick<FerryOptions, 'maxBufferBytes' | 'maxBufferMemoryBytes' | 'maxFileBytes'> & {
       idleTimeoutMs: number
       /** This client's user id, once logged in. */
       self(): string
     },
-  ) {}
+  ) {
+    this.bufferMemory = new ByteBudget(options.maxBufferMemoryBytes ?? this.maxBufferBytes)
+  }
 
   onCmd(link: PeerLink, frame: CmdFrame): void {
     const data = frame.text ? utf8Decode(frame.payload) : new Uint8Array(frame.payload)
@@ -98,7 +109,7 @@ export class Receiver {
       kind === 'buffer'
         ? new IncomingTransfer<Uint8Array>({
             ...common,
-            sink: Promise.resolve(memorySink(size)),
+            sink: Promise.resolve(bufferSink(size, this.bufferMemory)),
             onEnd: (outcome) => {
               if ('error' in outcome) return failed(outcome.error)
               this.remember(key, 'delivered')
@@ -107,9 +118,7 @@ export class Receiver {
           })
         : new IncomingTransfer<ReceivedFile>({
             ...common,
-            sink: this.platform.createFileSink({ from, to: this.options.self(), taskId, name, size, mime }) as Promise<
-              TransferSink<ReceivedFile>
-            >,
+            sink: this.fileSink({ from, to: this.options.self(), taskId, name, size, mime }),
             onEnd: (outcome) => {
               if ('error' in outcome) return failed(outcome.error)
               this.remember(key, 'delivered')
@@ -187,28 +196,45 @@ export class Receiver {
     }
   }
 
+  /** The platform's sink for a file; one that throws instead of rejecting fails the transfer all the same. */
+  private async fileSink(info: Parameters<Platform['createFileSink']>[0]): Promise<TransferSink<ReceivedFile>> {
+    return this.platform.createFileSink(info)
+  }
+
+  private get maxBufferBytes(): number {
+    return this.options.maxBufferBytes ?? DEFAULT_MAX_BUFFER_BYTES
+  }
+
   private find(link: PeerLink, taskId: number): Incoming | undefined {
     const entry = this.incoming.get(incomingKey(link.peer, taskId))
     return entry?.link === link ? entry : undefined
   }
 
+  /**
+   * Why a transfer may not start, if it may not. Buffers are admitted per peer: the sizes one peer
+   * announces for its running buffers add up to at most `maxBufferBytes`, so a peer that announces
+   * more than it sends can only hold up its own further buffers. Memory is taken as bytes arrive,
+   * from the budget all peers share (see `bufferSink`).
+   */
   private refuse(key: string, from: string, start: StartFrame): FerryError | undefined {
     if (this.incoming.has(key)) return new FerryError('protocol-error', 'a transfer with this id is running')
     let fromPeer = 0
-    let bufferBytes = 0
+    let announced = 0
     for (const entry of this.incoming.values()) {
-      if (entry.peer === from) fromPeer++
-      if (entry.transfer.kind === 'buffer') bufferBytes += entry.transfer.size
+      if (entry.peer !== from) continue
+      fromPeer++
+      if (entry.transfer.kind === 'buffer') announced += entry.transfer.size
     }
-    if (fromPeer >= MAX_INCOMING_PER_PEER) return new FerryError('too-many-tasks', 'too many incoming transfers')
+    if (fromPeer >= MAX_INCOMING_PER_PEER) {
+      return new FerryError('too-many-tasks', `${MAX_INCOMING_PER_PEER} incoming transfers from ${from} are running`)
+    }
     if (start.kind === 'buffer') {
-      const max = this.options.maxBufferBytes ?? DEFAULT_MAX_BUFFER_BYTES
+      const max = this.maxBufferBytes
       if (start.size > max) return new FerryError('buffer-too-large', `${start.size} bytes, limit ${max}`)
-      // Buffers are held whole in memory while they arrive: all of them together stay within the limit too.
-      if (bufferBytes + start.size > max) {
+      if (announced + start.size > max) {
         return new FerryError(
           'storage-full',
-          `incoming buffers would hold ${bufferBytes + start.size} bytes, limit ${max}`,
+          `buffers from ${from} would hold ${announced + start.size} bytes, limit ${max}`,
         )
       }
     } else if (this.options.maxFileBytes !== undefined && start.size > this.options.maxFileBytes) {
