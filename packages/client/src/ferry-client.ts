@@ -43,6 +43,7 @@ import type {
   UploadOptions,
 } from './media/media-types.js'
 import { OutgoingTransfer } from './outgoing-transfer.js'
+import { fromPeer } from './peer-codes.js'
 import type { PeerLink } from './peer-link.js'
 import { Receiver } from './receiver.js'
 import { RelayPacer, relayChannel } from './relay-transport.js'
@@ -504,7 +505,7 @@ export class FerryClient {
       this.emitter.emit('error', { code: decoded.code, message: decoded.reason, peer: link.peer })
       return
     }
-    const frame = decoded.frame
+    const frame = fromPeer(decoded.frame)
     if (frame.taskId >= MEDIA_TASK_ID_BASE) {
       this.media.onFrame(link, frame)
       return

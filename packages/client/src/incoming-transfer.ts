@@ -58,6 +58,14 @@ export class IncomingTransfer<T> {
   private ackedAt = Date.now()
   private readonly ackEvery: number
   private finished = false
+  /** An end frame came: another is ignored (a sender sends it again after a resume). */
+  private endSeen = false
+  /**
+   * The digest matched and the sink is completing the result (a rename, for a file): nothing may
+   * drop it now, since a removal racing the completion could leave a file behind undelivered. A
+   * cancel, error or lost link that comes now is too late: the transfer is delivered.
+   */
+  private completing = false
   private readonly idle: IdleTimer
 
   constructor(private readonly o: IncomingTransferOptions<T>) {
@@ -83,7 +91,7 @@ export class IncomingTransfer<T> {
   }
 
   onChunk(offset: number, data: Uint8Array): void {
-    if (this.finished) return
+    if (this.finished || this.completing) return
     if (offset !== this.expected || data.length === 0 || offset + data.length > this.size) {
       this.fail('protocol-error', `chunk at ${offset}+${data.length}, expected ${this.expected} of ${this.size}`)
       return
@@ -109,11 +117,12 @@ export class IncomingTransfer<T> {
   }
 
   onEnd(sha256: Uint8Array): void {
-    if (this.finished) return
+    if (this.finished || this.endSeen) return
     if (this.expected !== this.size) {
       this.fail('protocol-error', `end after ${this.expected} of ${this.size} bytes`)
       return
     }
+    this.endSeen = true
     this.chain
       .then(async () => {
         if (this.finished) return
@@ -125,8 +134,13 @@ export class IncomingTransfer<T> {
         }
         const hex = toHex(digest)
         if (this.acked < this.size) this.sendAck(this.size)
-        const result = await this.sink!.finish(hex)
-        if (this.finished) return
+        this.completing = true
+        let result: T
+        try {
+          result = await this.sink!.finish(hex)
+        } finally {
+          this.completing = false
+        }
         this.finished = true
         this.idle.stop()
         this.o.link.queue.sendControl(encodeFrame({ type: 'end-ack', taskId: this.o.start.taskId }))
@@ -142,7 +156,7 @@ export class IncomingTransfer<T> {
 
   /** Cancels from this side: tells the sender, drops everything. */
   cancel(): void {
-    if (this.finished) return
+    if (this.finished || this.completing) return
     this.o.link.queue.sendControl(encodeFrame({ type: 'cancel', taskId: this.o.start.taskId, origin: 'receiver' }))
     this.end(new FerryError('cancelled', 'cancelled by the receiver'))
   }
@@ -153,7 +167,7 @@ export class IncomingTransfer<T> {
 
   /** Fails with `code` and tells the sender, so it stops sending. */
   fail(code: FerryErrorCode, message: string): void {
-    if (this.finished) return
+    if (this.finished || this.completing) return
     this.o.link.queue.sendControl(
       encodeFrame({ type: 'error', taskId: this.o.start.taskId, origin: 'receiver', code, message }),
     )
@@ -166,7 +180,7 @@ export class IncomingTransfer<T> {
   }
 
   private end(error: FerryError): void {
-    if (this.finished) return
+    if (this.finished || this.completing) return
     this.finished = true
     this.idle.stop()
     // Remove what was written once pending writes have settled, so no write lands after the removal.

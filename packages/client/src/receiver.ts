@@ -12,6 +12,7 @@ import {
 import { bufferSink } from './buffer-sink.js'
 import { ByteBudget } from './byte-budget.js'
 import type { Emitter } from './emitter.js'
+import { EndedTransfers, type TransferOutcome } from './ended-transfers.js'
 import { IncomingTransfer, type TransferSink } from './incoming-transfer.js'
 import type { PeerLink } from './peer-link.js'
 import type { CancelResult, FerryEvents, FerryOptions, Platform, ReceivedFile } from './types.js'
@@ -25,10 +26,14 @@ import type { CancelResult, FerryEvents, FerryOptions, Platform, ReceivedFile } 
 export const MAX_INCOMING_PER_PEER = 16
 
 /**
- * How many ended incoming transfers are remembered, so a sender that lost the end-ack (or the error)
- * with a dead transport and asks to resume is told how its transfer ended instead of starting over.
+ * Ended incoming transfers remembered per peer, so a sender that lost the end-ack (or the error) with
+ * a dead transport and asks to resume is told how its transfer ended: four times what a peer may run
+ * at once.
  */
-const ENDED_KEPT = 1024
+const ENDED_KEPT_PER_PEER = 4 * MAX_INCOMING_PER_PEER
+
+/** Peers whose ended transfers are remembered; the one whose last transfer ended longest ago goes first. */
+const ENDED_PEERS_KEPT = 1024
 
 interface Incoming {
   peer: string
@@ -42,7 +47,7 @@ interface Incoming {
  */
 export class Receiver {
   private readonly incoming = new Map<string, Incoming>()
-  private readonly ended = new Map<string, 'delivered' | FerryErrorCode>()
+  private readonly ended = new EndedTransfers(ENDED_KEPT_PER_PEER, ENDED_PEERS_KEPT)
   /** Bytes of incoming buffers held in memory, across all peers. */
   private readonly bufferMemory: ByteBudget
 
@@ -102,7 +107,7 @@ export class Receiver {
         this.emitter.emit('receive-progress', { from, taskId, kind, received, total }),
     }
     const failed = (error: FerryError) => {
-      this.remember(key, error.code)
+      this.remember(key, from, start.taskId, error.code)
       this.emitter.emit('receive-failed', { from, taskId, kind, code: error.code })
     }
     const transfer =
@@ -112,7 +117,7 @@ export class Receiver {
             sink: Promise.resolve(bufferSink(size, this.bufferMemory)),
             onEnd: (outcome) => {
               if ('error' in outcome) return failed(outcome.error)
-              this.remember(key, 'delivered')
+              this.remember(key, from, start.taskId, 'delivered')
               this.emitter.emit('buffer', { from, taskId, data: outcome.result, sha256: outcome.sha256 })
             },
           })
@@ -121,7 +126,7 @@ export class Receiver {
             sink: this.fileSink({ from, to: this.options.self(), taskId, name, size, mime }),
             onEnd: (outcome) => {
               if ('error' in outcome) return failed(outcome.error)
-              this.remember(key, 'delivered')
+              this.remember(key, from, start.taskId, 'delivered')
               this.emitter.emit('file', { from, taskId, file: outcome.result })
             },
           })
@@ -171,7 +176,7 @@ export class Receiver {
       )
       return
     }
-    const ended = this.ended.get(incomingKey(link.peer, taskId))
+    const ended = this.ended.get(link.peer, taskId)
     if (ended === 'delivered') link.queue.sendControl(encodeFrame({ type: 'end-ack', taskId }))
     else
       replyError(link, taskId, ended ?? 'unknown-task', ended ? 'the transfer had ended' : 'no such incoming transfer')
@@ -187,13 +192,9 @@ export class Receiver {
     for (const entry of [...this.incoming.values()]) entry.transfer.onLinkClosed(code, message)
   }
 
-  private remember(key: string, outcome: 'delivered' | FerryErrorCode): void {
+  private remember(key: string, peer: string, taskId: number, outcome: TransferOutcome): void {
     this.incoming.delete(key)
-    this.ended.set(key, outcome)
-    if (this.ended.size > ENDED_KEPT) {
-      const oldest = this.ended.keys().next().value
-      if (oldest !== undefined) this.ended.delete(oldest)
-    }
+    this.ended.add(peer, taskId, outcome)
   }
 
   /** The platform's sink for a file; one that throws instead of rejecting fails the transfer all the same. */

@@ -26,9 +26,13 @@ function numbers(frames: Uint8Array[]): number[] {
   return frames.map((f) => (f[0]! << 8) | f[1]!)
 }
 
-/** Resolves once `check` holds, looking after each turn of the event loop. */
+/** Resolves once `check` holds, looking after each turn of the event loop; fails the test if it never does. */
 async function eventually(check: () => boolean): Promise<void> {
-  while (!check()) await new Promise((resolve) => setImmediate(resolve))
+  const deadline = Date.now() + 10_000
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error('not within 10 s')
+    await new Promise((resolve) => setImmediate(resolve))
+  }
 }
 
 test('control frames go out in order once a channel is there, each onSent after its frame', async () => {
