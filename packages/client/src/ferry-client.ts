@@ -18,10 +18,13 @@ import {
   IDLE_TIMEOUT_MS,
   type ImageMessage,
   MAX_CMD_BYTES,
+  MAX_MIME_BYTES,
+  MAX_NAME_BYTES,
   MEDIA_TASK_ID_BASE,
   MESSAGE_TIMEOUT_MS,
   type MediaMessage,
   type SendReceipt,
+  SHA256_BYTES,
   USER_ID_PATTERN,
   utf8Encode,
 } from '@ferry/protocol'
@@ -40,6 +43,7 @@ import type {
   UploadOptions,
 } from './media/media-types.js'
 import { OutgoingTransfer } from './outgoing-transfer.js'
+import { fromPeer } from './peer-codes.js'
 import type { PeerLink } from './peer-link.js'
 import { ClientPresence } from './presence/client-presence.js'
 import { Receiver } from './receiver.js'
@@ -98,8 +102,8 @@ export class FerryClient {
       platform: this.platform,
       emit: (type, event) => this.emitter.emit(type, event as FerryEvents[typeof type]),
       link: (peer) => this.links!.get(peer),
-      isOnline: (peer) => this.presence.online.has(peer),
       holders: signalingHolders(() => this.loggedInSocket()),
+      reportError: ({ code, message }) => this.emitter.emit('error', { code, message }),
     })
     this.rooms = new ClientRooms({
       socket: () => this.loggedInSocket(),
@@ -108,6 +112,7 @@ export class FerryClient {
     })
     this.receiver = new Receiver(this.emitter, this.platform, {
       ...(options.maxBufferBytes !== undefined ? { maxBufferBytes: options.maxBufferBytes } : {}),
+      ...(options.maxBufferMemoryBytes !== undefined ? { maxBufferMemoryBytes: options.maxBufferMemoryBytes } : {}),
       ...(options.maxFileBytes !== undefined ? { maxFileBytes: options.maxFileBytes } : {}),
       idleTimeoutMs: options.idleTimeoutMs ?? IDLE_TIMEOUT_MS,
       self: () => this.me ?? '',
@@ -233,13 +238,17 @@ export class FerryClient {
     const refused = this.checkTarget(to) ?? (payload.length > MAX_CMD_BYTES ? cmdTooLarge(payload.length) : undefined)
     if (refused) return this.tasks.failSoon(entry, refused)
     const link = this.links!.get(to)
+    const frame = encodeFrame({ type: 'cmd', taskId: entry.wireId, text, payload })
+    const sent = () => {
+      entry.sentGeneration = link.generation
+    }
+    if (!link.queue.offerControl(frame, sent)) {
+      return this.tasks.failSoon(entry, queueFull(to))
+    }
     entry.link = link
     entry.stop = startTimer(this.idleTimeoutMs, () =>
       this.tasks.settle(entry, new FerryError('idle-timeout', 'the receiver did not confirm the cmd')),
     )
-    link.queue.sendControl(encodeFrame({ type: 'cmd', taskId: entry.wireId, text, payload }), () => {
-      entry.sentGeneration = link.generation
-    })
     return entry.task
   }
 
@@ -301,14 +310,17 @@ export class FerryClient {
     const refused = this.checkTarget(to) ?? (check.ok ? undefined : new FerryError(check.code, check.reason))
     if (refused) return this.tasks.failSoon(entry, refused)
     const link = this.links!.get(to)
+    const frame = encodeFrame({ type: 'message', taskId: entry.wireId, payload: encodeMessage(value as FerryMessage) })
+    const sent = () => {
+      entry.sentGeneration = link.generation
+    }
+    if (!link.queue.offerControl(frame, sent)) {
+      return this.tasks.failSoon(entry, queueFull(to))
+    }
     entry.link = link
     entry.stop = startTimer(MESSAGE_TIMEOUT_MS, () =>
       this.tasks.settle(entry, new FerryError('idle-timeout', 'the receiver did not confirm the message')),
     )
-    const payload = encodeMessage(value as FerryMessage)
-    link.queue.sendControl(encodeFrame({ type: 'message', taskId: entry.wireId, payload }), () => {
-      entry.sentGeneration = link.generation
-    })
     return entry.task
   }
 
@@ -437,6 +449,12 @@ export class FerryClient {
 
   private startTransfer(entry: OutgoingTask, kind: 'buffer' | 'file', source: OutgoingTransferSource): void {
     const link = this.links!.get(entry.task.to)
+    // The start frame is the app's request too: it waits in the control queue like a cmd.
+    if (!link.queue.hasRoomForRequest(MAX_START_FRAME_BYTES)) {
+      void source.close().catch(() => {})
+      this.tasks.failSoon(entry, queueFull(entry.task.to))
+      return
+    }
     entry.link = link
     entry.transfer = new OutgoingTransfer({
       wireId: entry.wireId,
@@ -521,7 +539,7 @@ export class FerryClient {
       this.emitter.emit('error', { code: decoded.code, message: decoded.reason, peer: link.peer })
       return
     }
-    const frame = decoded.frame
+    const frame = fromPeer(decoded.frame)
     if (frame.taskId >= MEDIA_TASK_ID_BASE) {
       this.media.onFrame(link, frame)
       return
@@ -610,6 +628,13 @@ export class FerryClient {
 }
 
 type OutgoingTransferSource = ConstructorParameters<typeof OutgoingTransfer>[0]['source']
+
+/** The largest start frame: its header, size, SHA-256, and the longest name and mime type with their lengths. */
+const MAX_START_FRAME_BYTES = 6 + 2 + 8 + SHA256_BYTES + 2 + MAX_NAME_BYTES + 2 + MAX_MIME_BYTES
+
+function queueFull(to: string): FerryError {
+  return new FerryError('too-many-tasks', `too many frames wait for the link to ${to}; try again once some are sent`)
+}
 
 function cmdTooLarge(bytes: number): FerryError {
   return new FerryError('cmd-too-large', `${bytes} bytes, limit ${MAX_CMD_BYTES}`)

@@ -1,16 +1,25 @@
 import {
   ACK_EVERY_BYTES,
   ACK_EVERY_MS,
+  DEFAULT_CHUNK_BYTES,
   encodeFrame,
   FerryError,
   type FerryErrorCode,
   type StartFrame,
+  WINDOW_BYTES,
   type WireKind,
 } from '@ferry/protocol'
 import { bytesEqual, toHex } from './hex.js'
 import { IdleTimer } from './idle-timer.js'
 import type { PeerLink } from './peer-link.js'
 import type { Hasher } from './types.js'
+
+/**
+ * Bytes a sender may have sent beyond this side's last ack: a sender keeps at most WINDOW_BYTES past
+ * the last ack it got, plus the chunk it was reading when an ack came. One that sends more ignores
+ * acks, and would make this side queue writes (and their chunks) without bound: it fails.
+ */
+const MAX_UNACKED_BYTES = WINDOW_BYTES + DEFAULT_CHUNK_BYTES
 
 /** Where the bytes of one incoming transfer go: memory for a buffer, the platform's storage for a file. */
 export interface TransferSink<T> {
@@ -21,7 +30,8 @@ export interface TransferSink<T> {
 
 export interface IncomingTransferOptions<T> {
   start: StartFrame
-  link: PeerLink
+  /** Where acks, end-acks and errors go: the link the start frame came on. */
+  link: Pick<PeerLink, 'queue'>
   hasher: Promise<Hasher>
   sink: Promise<TransferSink<T>>
   idleTimeoutMs: number
@@ -48,6 +58,14 @@ export class IncomingTransfer<T> {
   private ackedAt = Date.now()
   private readonly ackEvery: number
   private finished = false
+  /** An end frame came: another is ignored (a sender sends it again after a resume). */
+  private endSeen = false
+  /**
+   * The digest matched and the sink is completing the result (a rename, for a file): nothing may
+   * drop it now, since a removal racing the completion could leave a file behind undelivered. A
+   * cancel, error or lost link that comes now is too late: the transfer is delivered.
+   */
+  private completing = false
   private readonly idle: IdleTimer
 
   constructor(private readonly o: IncomingTransferOptions<T>) {
@@ -73,9 +91,16 @@ export class IncomingTransfer<T> {
   }
 
   onChunk(offset: number, data: Uint8Array): void {
-    if (this.finished) return
-    if (offset !== this.expected || offset + data.length > this.size) {
+    if (this.finished || this.completing) return
+    if (offset !== this.expected || data.length === 0 || offset + data.length > this.size) {
       this.fail('protocol-error', `chunk at ${offset}+${data.length}, expected ${this.expected} of ${this.size}`)
+      return
+    }
+    if (offset + data.length - this.acked > MAX_UNACKED_BYTES) {
+      this.fail(
+        'window-exceeded',
+        `${offset + data.length - this.acked} bytes past the last ack, limit ${MAX_UNACKED_BYTES}`,
+      )
       return
     }
     this.expected += data.length
@@ -92,11 +117,12 @@ export class IncomingTransfer<T> {
   }
 
   onEnd(sha256: Uint8Array): void {
-    if (this.finished) return
+    if (this.finished || this.endSeen) return
     if (this.expected !== this.size) {
       this.fail('protocol-error', `end after ${this.expected} of ${this.size} bytes`)
       return
     }
+    this.endSeen = true
     this.chain
       .then(async () => {
         if (this.finished) return
@@ -108,8 +134,13 @@ export class IncomingTransfer<T> {
         }
         const hex = toHex(digest)
         if (this.acked < this.size) this.sendAck(this.size)
-        const result = await this.sink!.finish(hex)
-        if (this.finished) return
+        this.completing = true
+        let result: T
+        try {
+          result = await this.sink!.finish(hex)
+        } finally {
+          this.completing = false
+        }
         this.finished = true
         this.idle.stop()
         this.o.link.queue.sendControl(encodeFrame({ type: 'end-ack', taskId: this.o.start.taskId }))
@@ -125,7 +156,7 @@ export class IncomingTransfer<T> {
 
   /** Cancels from this side: tells the sender, drops everything. */
   cancel(): void {
-    if (this.finished) return
+    if (this.finished || this.completing) return
     this.o.link.queue.sendControl(encodeFrame({ type: 'cancel', taskId: this.o.start.taskId, origin: 'receiver' }))
     this.end(new FerryError('cancelled', 'cancelled by the receiver'))
   }
@@ -136,7 +167,7 @@ export class IncomingTransfer<T> {
 
   /** Fails with `code` and tells the sender, so it stops sending. */
   fail(code: FerryErrorCode, message: string): void {
-    if (this.finished) return
+    if (this.finished || this.completing) return
     this.o.link.queue.sendControl(
       encodeFrame({ type: 'error', taskId: this.o.start.taskId, origin: 'receiver', code, message }),
     )
@@ -149,7 +180,7 @@ export class IncomingTransfer<T> {
   }
 
   private end(error: FerryError): void {
-    if (this.finished) return
+    if (this.finished || this.completing) return
     this.finished = true
     this.idle.stop()
     // Remove what was written once pending writes have settled, so no write lands after the removal.
@@ -172,25 +203,5 @@ export class IncomingTransfer<T> {
     this.acked = received
     this.o.link.queue.sendControl(encodeFrame({ type: 'ack', taskId: this.o.start.taskId, received }))
     this.o.onProgress(received, this.size)
-  }
-}
-
-/** A buffer transfer's sink: one allocation of the announced size, filled in place. */
-export function memorySink(size: number): TransferSink<Uint8Array> {
-  let bytes: Uint8Array | undefined = new Uint8Array(size)
-  let at = 0
-  return {
-    write(data) {
-      bytes!.set(data, at)
-      at += data.length
-    },
-    async finish() {
-      const out = bytes!
-      bytes = undefined
-      return out
-    },
-    async abort() {
-      bytes = undefined
-    },
   }
 }

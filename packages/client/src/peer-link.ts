@@ -47,7 +47,10 @@ const RECOVERABLE: ReadonlySet<FerryErrorCode> = new Set(['connect-timeout', 'li
 export class PeerLink {
   readonly peer: string
   readonly initiator: boolean
-  readonly queue = new SendQueue()
+  /** Closes the link when frames owed to the peer overflow it (a peer that floods us or stops reading). */
+  readonly queue = new SendQueue({
+    onOverflow: (reason) => this.close('protocol-error', `the control queue is full: ${reason}`),
+  })
   linkId: string | undefined
   state: LinkState = 'connecting'
   transport: LinkTransport | undefined

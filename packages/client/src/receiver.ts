@@ -9,19 +9,31 @@ import {
   type StartFrame,
   utf8Decode,
 } from '@ferry/protocol'
+import { bufferSink } from './buffer-sink.js'
+import { ByteBudget } from './byte-budget.js'
 import type { Emitter } from './emitter.js'
-import { IncomingTransfer, memorySink, type TransferSink } from './incoming-transfer.js'
+import { EndedTransfers, type TransferOutcome } from './ended-transfers.js'
+import { IncomingTransfer, type TransferSink } from './incoming-transfer.js'
 import type { PeerLink } from './peer-link.js'
 import type { CancelResult, FerryEvents, FerryOptions, Platform, ReceivedFile } from './types.js'
 
-/** Incoming transfers one peer may have open at once; more are refused with `too-many-tasks`. */
-const MAX_INCOMING_PER_PEER = 64
+/**
+ * Incoming buffer and file transfers one peer may have open at once; more are refused with
+ * `too-many-tasks`. Transfers from one peer share one link in turns, so more at once add no speed,
+ * while each may hold an open file and a window (WINDOW_BYTES) of writes not yet done: 16 bounds that
+ * to 256 MiB per peer, and stays far below what the relay lets one sender run (64).
+ */
+export const MAX_INCOMING_PER_PEER = 16
 
 /**
- * How many ended incoming transfers are remembered, so a sender that lost the end-ack (or the error)
- * with a dead transport and asks to resume is told how its transfer ended instead of starting over.
+ * Ended incoming transfers remembered per peer, so a sender that lost the end-ack (or the error) with
+ * a dead transport and asks to resume is told how its transfer ended: four times what a peer may run
+ * at once.
  */
-const ENDED_KEPT = 1024
+const ENDED_KEPT_PER_PEER = 4 * MAX_INCOMING_PER_PEER
+
+/** Peers whose ended transfers are remembered; the one whose last transfer ended longest ago goes first. */
+const ENDED_PEERS_KEPT = 1024
 
 interface Incoming {
   peer: string
@@ -35,17 +47,21 @@ interface Incoming {
  */
 export class Receiver {
   private readonly incoming = new Map<string, Incoming>()
-  private readonly ended = new Map<string, 'delivered' | FerryErrorCode>()
+  private readonly ended = new EndedTransfers(ENDED_KEPT_PER_PEER, ENDED_PEERS_KEPT)
+  /** Bytes of incoming buffers held in memory, across all peers. */
+  private readonly bufferMemory: ByteBudget
 
   constructor(
     private readonly emitter: Emitter<FerryEvents>,
     private readonly platform: Platform,
-    private readonly options: Pick<FerryOptions, 'maxBufferBytes' | 'maxFileBytes'> & {
+    private readonly options: Pick<FerryOptions, 'maxBufferBytes' | 'maxBufferMemoryBytes' | 'maxFileBytes'> & {
       idleTimeoutMs: number
       /** This client's user id, once logged in. */
       self(): string
     },
-  ) {}
+  ) {
+    this.bufferMemory = new ByteBudget(options.maxBufferMemoryBytes ?? this.maxBufferBytes)
+  }
 
   onCmd(link: PeerLink, frame: CmdFrame): void {
     const data = frame.text ? utf8Decode(frame.payload) : new Uint8Array(frame.payload)
@@ -91,28 +107,26 @@ export class Receiver {
         this.emitter.emit('receive-progress', { from, taskId, kind, received, total }),
     }
     const failed = (error: FerryError) => {
-      this.remember(key, error.code)
+      this.remember(key, from, start.taskId, error.code)
       this.emitter.emit('receive-failed', { from, taskId, kind, code: error.code })
     }
     const transfer =
       kind === 'buffer'
         ? new IncomingTransfer<Uint8Array>({
             ...common,
-            sink: Promise.resolve(memorySink(size)),
+            sink: Promise.resolve(bufferSink(size, this.bufferMemory)),
             onEnd: (outcome) => {
               if ('error' in outcome) return failed(outcome.error)
-              this.remember(key, 'delivered')
+              this.remember(key, from, start.taskId, 'delivered')
               this.emitter.emit('buffer', { from, taskId, data: outcome.result, sha256: outcome.sha256 })
             },
           })
         : new IncomingTransfer<ReceivedFile>({
             ...common,
-            sink: this.platform.createFileSink({ from, to: this.options.self(), taskId, name, size, mime }) as Promise<
-              TransferSink<ReceivedFile>
-            >,
+            sink: this.fileSink({ from, to: this.options.self(), taskId, name, size, mime }),
             onEnd: (outcome) => {
               if ('error' in outcome) return failed(outcome.error)
-              this.remember(key, 'delivered')
+              this.remember(key, from, start.taskId, 'delivered')
               this.emitter.emit('file', { from, taskId, file: outcome.result })
             },
           })
@@ -162,7 +176,7 @@ export class Receiver {
       )
       return
     }
-    const ended = this.ended.get(incomingKey(link.peer, taskId))
+    const ended = this.ended.get(link.peer, taskId)
     if (ended === 'delivered') link.queue.sendControl(encodeFrame({ type: 'end-ack', taskId }))
     else
       replyError(link, taskId, ended ?? 'unknown-task', ended ? 'the transfer had ended' : 'no such incoming transfer')
@@ -178,13 +192,18 @@ export class Receiver {
     for (const entry of [...this.incoming.values()]) entry.transfer.onLinkClosed(code, message)
   }
 
-  private remember(key: string, outcome: 'delivered' | FerryErrorCode): void {
+  private remember(key: string, peer: string, taskId: number, outcome: TransferOutcome): void {
     this.incoming.delete(key)
-    this.ended.set(key, outcome)
-    if (this.ended.size > ENDED_KEPT) {
-      const oldest = this.ended.keys().next().value
-      if (oldest !== undefined) this.ended.delete(oldest)
-    }
+    this.ended.add(peer, taskId, outcome)
+  }
+
+  /** The platform's sink for a file; one that throws instead of rejecting fails the transfer all the same. */
+  private async fileSink(info: Parameters<Platform['createFileSink']>[0]): Promise<TransferSink<ReceivedFile>> {
+    return this.platform.createFileSink(info)
+  }
+
+  private get maxBufferBytes(): number {
+    return this.options.maxBufferBytes ?? DEFAULT_MAX_BUFFER_BYTES
   }
 
   private find(link: PeerLink, taskId: number): Incoming | undefined {
@@ -192,23 +211,31 @@ export class Receiver {
     return entry?.link === link ? entry : undefined
   }
 
+  /**
+   * Why a transfer may not start, if it may not. Buffers are admitted per peer: the sizes one peer
+   * announces for its running buffers add up to at most `maxBufferBytes`, so a peer that announces
+   * more than it sends can only hold up its own further buffers. Memory is taken as bytes arrive,
+   * from the budget all peers share (see `bufferSink`).
+   */
   private refuse(key: string, from: string, start: StartFrame): FerryError | undefined {
     if (this.incoming.has(key)) return new FerryError('protocol-error', 'a transfer with this id is running')
     let fromPeer = 0
-    let bufferBytes = 0
+    let announced = 0
     for (const entry of this.incoming.values()) {
-      if (entry.peer === from) fromPeer++
-      if (entry.transfer.kind === 'buffer') bufferBytes += entry.transfer.size
+      if (entry.peer !== from) continue
+      fromPeer++
+      if (entry.transfer.kind === 'buffer') announced += entry.transfer.size
     }
-    if (fromPeer >= MAX_INCOMING_PER_PEER) return new FerryError('too-many-tasks', 'too many incoming transfers')
+    if (fromPeer >= MAX_INCOMING_PER_PEER) {
+      return new FerryError('too-many-tasks', `${MAX_INCOMING_PER_PEER} incoming transfers from ${from} are running`)
+    }
     if (start.kind === 'buffer') {
-      const max = this.options.maxBufferBytes ?? DEFAULT_MAX_BUFFER_BYTES
+      const max = this.maxBufferBytes
       if (start.size > max) return new FerryError('buffer-too-large', `${start.size} bytes, limit ${max}`)
-      // Buffers are held whole in memory while they arrive: all of them together stay within the limit too.
-      if (bufferBytes + start.size > max) {
+      if (announced + start.size > max) {
         return new FerryError(
           'storage-full',
-          `incoming buffers would hold ${bufferBytes + start.size} bytes, limit ${max}`,
+          `buffers from ${from} would hold ${announced + start.size} bytes, limit ${max}`,
         )
       }
     } else if (this.options.maxFileBytes !== undefined && start.size > this.options.maxFileBytes) {

@@ -27,6 +27,34 @@ const CONTROL_LIMIT_BYTES = HIGH_WATER_BYTES * 4
 const SAFETY_POLL_MS = 50
 
 /**
+ * Bytes of control frames waiting for the channel, at most. Frames wait here only while the channel
+ * already buffers CONTROL_LIMIT_BYTES; 16 MiB more is 256 full-size cmds, more than an app bursts at
+ * once, and bounds what a peer that stops reading (or floods us with frames to answer) makes us hold.
+ */
+export const MAX_CONTROL_BYTES = 16 * 1024 * 1024
+
+/**
+ * Control frames waiting, at most: each costs an object besides its bytes. 4096 is far more than the
+ * acks, end-acks and errors the transfers of a well-behaved peer need, and than the cmds an app queues.
+ */
+export const MAX_CONTROL_FRAMES = 4096
+
+/**
+ * The share of both limits the app's own requests (cmds, messages, starts, media requests) may fill:
+ * past it they are refused, so a burst of the app's cmds never leaves this client without room for
+ * the acks and answers it owes the peer.
+ */
+const REQUEST_SHARE = 0.5
+
+export interface SendQueueOptions {
+  /**
+   * A frame this client owes the peer (an ack, an end-ack, an error...) found the control queue full:
+   * the queue has closed, and the link must close too. Called once, after the current task.
+   */
+  onOverflow?(reason: string): void
+}
+
+/**
  * Backpressure in one place. Control frames go first; data frames from every source take turns
  * (round robin), and only while the channel holds less than HIGH_WATER_BYTES. When it is full the
  * queue waits for `bufferedamountlow` where the implementation fires it, and polls `bufferedAmount`
@@ -34,6 +62,8 @@ const SAFETY_POLL_MS = 50
  */
 export class SendQueue {
   private readonly control: { frame: Uint8Array; onSent: (() => void) | undefined }[] = []
+  /** Bytes of the frames in `control`. */
+  private controlBytes = 0
   private readonly sources: FrameSource[] = []
   private turn = 0
   private channel: FrameChannel | undefined
@@ -44,6 +74,8 @@ export class SendQueue {
   private lowFires = false
   /** At least the channel's `bufferedAmount`: see `below()`. */
   private buffered = 0
+
+  constructor(private readonly options: SendQueueOptions = {}) {}
 
   /**
    * Starts sending on `channel`, or moves to it from the previous one. Frames queued and not yet
@@ -62,11 +94,33 @@ export class SendQueue {
     this.schedule()
   }
 
-  /** Queues a control frame; `onSent` runs when it is handed to the channel. */
+  /**
+   * Queues a control frame this client owes the peer or cannot leave unsent (acks, end-acks, errors,
+   * cancels, resumes); `onSent` runs when it is handed to the channel. When the queue is full, it
+   * overflows: see `SendQueueOptions.onOverflow`.
+   */
   sendControl(frame: Uint8Array, onSent?: () => void): void {
     if (this.closed) return
-    this.control.push({ frame, onSent })
-    this.schedule()
+    if (!this.fits(frame.length, 1)) {
+      this.overflow(`${this.control.length} control frames (${this.controlBytes} bytes) wait for the channel`)
+      return
+    }
+    this.push(frame, onSent)
+  }
+
+  /**
+   * Queues a control frame the app asked for (a cmd, a message, a media request), if the app's share
+   * of the queue has room for it; false (nothing queued) when it has not.
+   */
+  offerControl(frame: Uint8Array, onSent?: () => void): boolean {
+    if (this.closed || !this.hasRoomForRequest(frame.length)) return false
+    this.push(frame, onSent)
+    return true
+  }
+
+  /** Whether the app's share of the control queue has room for a request of `bytes` now. */
+  hasRoomForRequest(bytes: number): boolean {
+    return this.fits(bytes, REQUEST_SHARE)
   }
 
   addSource(source: FrameSource): void {
@@ -90,9 +144,29 @@ export class SendQueue {
   close(): void {
     this.closed = true
     this.control.length = 0
+    this.controlBytes = 0
     this.sources.length = 0
     if (this.pollTimer) clearTimeout(this.pollTimer)
     this.pollTimer = undefined
+  }
+
+  private push(frame: Uint8Array, onSent: (() => void) | undefined): void {
+    this.control.push({ frame, onSent })
+    this.controlBytes += frame.length
+    this.schedule()
+  }
+
+  private fits(bytes: number, share: number): boolean {
+    return (
+      this.control.length + 1 <= MAX_CONTROL_FRAMES * share && this.controlBytes + bytes <= MAX_CONTROL_BYTES * share
+    )
+  }
+
+  /** Closes the queue, and reports it once the current task is over (the caller may be mid-frame). */
+  private overflow(reason: string): void {
+    this.close()
+    const report = this.options.onOverflow
+    if (report) queueMicrotask(() => report(reason))
   }
 
   /** Coalesces wake-ups from one tick into one pump. */
@@ -114,6 +188,7 @@ export class SendQueue {
     }
     while (!this.closed && this.control.length > 0 && this.below(CONTROL_LIMIT_BYTES)) {
       const { frame, onSent } = this.control.shift()!
+      this.controlBytes -= frame.length
       this.send(channel, frame)
       onSent?.()
     }

@@ -96,8 +96,18 @@ export interface FerryOptions {
   iceTransportPolicy?: RTCIceTransportPolicy
   /** Default `auto`: direct where possible, else through the signaling server's relay. */
   transport?: TransportMode
-  /** Largest buffer this client sends or accepts. Default `DEFAULT_MAX_BUFFER_BYTES`. */
+  /**
+   * Largest buffer this client sends or accepts, and what the buffers one peer is sending it at once
+   * may announce together (past it that peer's next buffer is refused with `storage-full`).
+   * Default `DEFAULT_MAX_BUFFER_BYTES`.
+   */
   maxBufferBytes?: number
+  /**
+   * Bytes all incoming buffers may hold in memory together while they arrive, from all peers; memory
+   * is taken as bytes arrive, not when a size is announced. A chunk that would go over fails its
+   * transfer with `storage-full`. Default: `maxBufferBytes`.
+   */
+  maxBufferMemoryBytes?: number
   /** Largest file this client accepts. Default: no limit (files stream to storage). */
   maxFileBytes?: number
   /**
@@ -113,6 +123,12 @@ export interface FerryOptions {
   queueMediaTasks?: boolean
   /** A media task with no progress for this long fails with `idle-timeout`. Default `MEDIA_IDLE_TIMEOUT_MS`. */
   mediaIdleTimeoutMs?: number
+  /**
+   * A download gives up on a peer that sent no bytes for this long and tries the next source (another
+   * holder, the uploader, then the server store). Keep it below `mediaIdleTimeoutMs`. Default
+   * `MEDIA_SOURCE_TIMEOUT_MS`.
+   */
+  mediaSourceTimeoutMs?: number
   /** Largest media this client uploads when the server keeps no media (else the server's limit). Default `DEFAULT_MEDIA_MAX_BYTES`. */
   maxMediaBytes?: number
 }

@@ -6,6 +6,7 @@ import { join } from 'node:path'
 import { after, test } from 'node:test'
 import { MEDIA_ID_BYTES, MEDIA_ID_PATTERN } from '@ferry/protocol'
 import { newMediaId } from '../src/media/media-id.js'
+import { idSegment } from '../src/node/id-paths.js'
 import { mediaDirCache } from '../src/node/media-dir-cache.js'
 import { nodePlatform } from '../src/node/node-platform.js'
 import { sha256 } from './helpers.js'
@@ -50,9 +51,10 @@ test('an entry is a data file and a metadata file; while it is written there is 
   assert.equal(during.length, 1)
   assert.match(during[0]!, /^\./)
   const entry = await writer.finish()
-  assert.deepEqual((await readdir(dir)).sort(), [`${info.mediaId}.data`, `${info.mediaId}.json`])
-  assert.equal(sha256(await readFile(join(dir, `${info.mediaId}.data`))), info.sha256)
-  assert.deepEqual(JSON.parse(await readFile(join(dir, `${info.mediaId}.json`), 'utf8')), entry)
+  const name = idSegment(info.mediaId)
+  assert.deepEqual((await readdir(dir)).sort(), [`${name}.data`, `${name}.json`])
+  assert.equal(sha256(await readFile(join(dir, `${name}.data`))), info.sha256)
+  assert.deepEqual(JSON.parse(await readFile(join(dir, `${name}.json`), 'utf8')), entry)
 })
 
 test('a cache over the same directory, as after a restart, finds the entries', async () => {
@@ -103,7 +105,7 @@ test('malformed ids never reach the disk: files beside the cache directory survi
 test('unreadable metadata counts as absent and is removed with its data', async () => {
   const { cache, dir } = setUp(manualClock())
   const entry = await store(cache, new Uint8Array(randomBytes(100)))
-  await writeFile(join(dir, `${entry.mediaId}.json`), '{"mediaId": "cut sho')
+  await writeFile(join(dir, `${idSegment(entry.mediaId)}.json`), '{"mediaId": "cut sho')
   assert.equal(await cache.get(entry.mediaId), undefined)
   assert.deepEqual(await readdir(dir), [])
 })
@@ -126,7 +128,7 @@ test("temporary files of a process that died mid-write are removed; a live write
   assert.ok(await cache.get(entry.mediaId))
 })
 
-test('nodePlatform keeps each user’s cache in mediaDir/<userId> within mediaCacheBytes, and refuses ids that leave it', async () => {
+test('nodePlatform keeps each user’s cache in mediaDir/<user id as a path segment> within mediaCacheBytes, and refuses ids that leave it', async () => {
   const mediaDir = join(root, 'platform-media')
   const platform = nodePlatform({
     wrtc: undefined,
@@ -136,7 +138,8 @@ test('nodePlatform keeps each user’s cache in mediaDir/<userId> within mediaCa
   })
   const alice = platform.createMediaCache('alice')
   const entry = await store(alice, new Uint8Array(randomBytes(100)))
-  assert.deepEqual((await readdir(join(mediaDir, 'alice'))).sort(), [`${entry.mediaId}.data`, `${entry.mediaId}.json`])
+  const name = idSegment(entry.mediaId)
+  assert.deepEqual((await readdir(join(mediaDir, 'alice'))).sort(), [`${name}.data`, `${name}.json`])
   assert.equal(await platform.createMediaCache('bob').get(entry.mediaId), undefined, "bob does not see alice's media")
   await assert.rejects(alice.create(mediaInfo(new Uint8Array(101))), { code: 'storage-full' })
   for (const userId of ['..', '.', 'a/b', '']) {

@@ -124,6 +124,14 @@ export const MAX_MEDIA_TASKS = 9
 export const MEDIA_IDLE_TIMEOUT_MS = 120_000
 
 /**
+ * A media download gives up on a peer that sent no bytes for this long and tries the next source. A
+ * holder answers within a round trip and a cache read, and a link that must fall back to the relay
+ * first opens within DIRECT_CONNECT_TIMEOUT_MS (5 s): twice that leaves room for a loaded machine,
+ * and a holder that claims a media and never answers costs a download this much, not its idle timeout.
+ */
+export const MEDIA_SOURCE_TIMEOUT_MS = 10_000
+
+/**
  * Uploads to the server store go in HTTP requests of this size: each is retried alone and resumes
  * from its offset, and a client holds at most two (one on the wire, the next read ahead). 4 MiB makes
  * the per-request cost (a round trip and the server's record update) small next to the bytes.

@@ -58,7 +58,10 @@ export const ERROR_CODES = {
   'too-many-tasks': 26,
   /** The client was closed while the task ran. */
   closed: 27,
-  /** The relay cut this client off: it had more unacknowledged bytes in flight than the window allows. */
+  /**
+   * More unacknowledged bytes in flight than the window allows: the relay cut the sender off, or the
+   * receiver failed the transfer.
+   */
   'window-exceeded': 28,
   /** No direct path to the peer, and relay is disabled (or refused by the server). */
   'no-route': 29,

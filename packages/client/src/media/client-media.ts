@@ -9,6 +9,7 @@ import {
   MAX_MEDIA_TASKS,
   MEDIA_ID_PATTERN,
   MEDIA_IDLE_TIMEOUT_MS,
+  MEDIA_SOURCE_TIMEOUT_MS,
   type MediaInfo,
   type MediaMessage,
   type MediaStoreOffer,
@@ -32,9 +33,10 @@ export interface ClientMediaOptions {
   emit<K extends keyof MediaEvents>(type: K, event: MediaEvents[K]): void
   /** Links to peers, once logged in. */
   link(peer: string): PeerLink
-  isOnline(peer: string): boolean
   /** Tells the server what this client holds, and asks it who else holds a media. */
   holders: MediaHolderSignals
+  /** Something went wrong that belongs to no task (the client's `error` event). */
+  reportError(error: FerryError): void
 }
 
 /** Options of `messageFromMedia`: which message to make, and what an upload would have taken. */
@@ -67,7 +69,17 @@ export class ClientMedia {
 
   /** Logged in as `userId`; `offer` is the server's media store, if it has one. */
   onSession(userId: string, offer: MediaStoreOffer | undefined): void {
-    if (this.self !== userId) this.cache = this.o.platform.createMediaCache(userId)
+    if (this.self !== userId) {
+      // Runs in a Socket.IO handler: a platform that cannot make a cache is reported, never thrown.
+      // Media calls then fail with `not-logged-in`, and peers asking for media get `media-not-found`.
+      try {
+        this.cache = this.o.platform.createMediaCache(userId)
+      } catch (err) {
+        this.cache = undefined
+        const error = err instanceof FerryError ? err : new FerryError('unknown', String(err))
+        this.o.reportError(new FerryError(error.code, `no media cache for ${userId}: ${error.message}`))
+      }
+    }
     this.self = userId
     this.server = offer ? { url: this.o.options.url, key: offer.key, maxBytes: offer.maxBytes } : undefined
   }
@@ -116,8 +128,8 @@ export class ClientMedia {
           server: this.server,
           peerMedia: this.peers,
           holders: this.o.holders,
-          isOnline: this.o.isOnline,
           link: this.o.link,
+          sourceTimeoutMs: this.o.options.mediaSourceTimeoutMs ?? MEDIA_SOURCE_TIMEOUT_MS,
         },
         context,
       )

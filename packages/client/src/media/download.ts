@@ -1,9 +1,11 @@
 import { FerryError, MEDIA_ID_PATTERN, type MediaInfo, type MediaMessage } from '@ferry/protocol'
 import { toHex } from '../hex.js'
+import { IdleTimer } from '../idle-timer.js'
 import type { TransferSink } from '../incoming-transfer.js'
 import type { PeerLink } from '../peer-link.js'
 import type { Platform } from '../types.js'
 import { checkAborted } from './abort.js'
+import { peersToTry } from './download-sources.js'
 import type { MediaCache, MediaWriter } from './media-cache.js'
 import type { MediaHolderSignals } from './media-holders.js'
 import type { TaskContext } from './media-tasks.js'
@@ -21,17 +23,19 @@ export interface DownloadJob {
   cache: MediaCache
   server: ServerStore | undefined
   peerMedia: PeerMedia
-  /** Who else holds a media (asked before the uploader). */
+  /** Who holds a media and is online (asked before the server store). */
   holders: MediaHolderSignals
-  isOnline(peer: string): boolean
   link(peer: string): PeerLink
+  /** A peer that sent no bytes for this long is given up on, for the next source. */
+  sourceTimeoutMs: number
 }
 
 /**
  * Downloading by id: from the local cache if it is there, else from an online peer that holds it (the
  * holders the server names, most recent first, then the uploader), else from the server store. So a
- * file sent to many is uploaded once, and each download spreads it further. What arrives goes into the
- * cache, and counts only once its SHA-256 is the one the media id was published with.
+ * file sent to many is uploaded once, and each download spreads it further. A peer that fails, or
+ * sends nothing for `sourceTimeoutMs`, is left for the next. What arrives goes into the cache, and
+ * counts only once its SHA-256 is the one the media id was published with.
  */
 export async function download(job: DownloadJob, context: TaskContext): Promise<DownloadResult> {
   const mediaId = typeof job.target === 'string' ? job.target : job.target.mediaId
@@ -64,10 +68,10 @@ async function findInfo(job: DownloadJob, mediaId: string, signal: AbortSignal):
 /** Tries the peers that may hold it, then the server; resolves with the peer it came from (none: the server). */
 async function fetchInto(job: DownloadJob, info: MediaInfo, context: TaskContext): Promise<string | undefined> {
   let lastError: FerryError | undefined
-  const holders = await job.holders.holders(info.mediaId)
+  const named = await job.holders.holders(info.mediaId, info.uploader)
   checkAborted(context.signal)
-  const peers = [...new Set([...holders, info.uploader])].filter((peer) => peer !== job.self && job.isOnline(peer))
-  for (const peer of peers) {
+  for (const peer of peersToTry(named, info.uploader, job.self)) {
+    context.keepAlive()
     try {
       await fromPeer(job, info, peer, context)
       return peer
@@ -77,6 +81,7 @@ async function fetchInto(job: DownloadJob, info: MediaInfo, context: TaskContext
     }
   }
   if (job.server) {
+    context.keepAlive()
     await fromServer(job, info, context)
     return undefined
   }
@@ -97,12 +102,27 @@ async function fromPeer(job: DownloadJob, info: MediaInfo, peer: string, context
     },
     abort: () => writer.abort(),
   }
-  const fetch = job.peerMedia.fetch(job.link(peer), info, sink, (received) => context.progress(received, info.size))
+  // A peer that claims the media and never sends it costs this download one source timeout.
+  let silent = false
+  let giveUp = () => {}
+  const idle = new IdleTimer(job.sourceTimeoutMs, () => {
+    silent = true
+    giveUp()
+  })
+  const fetch = job.peerMedia.fetch(job.link(peer), info, sink, (received) => {
+    idle.touch()
+    context.progress(received, info.size)
+  })
+  giveUp = () => fetch.cancel()
   const onAbort = () => fetch.cancel()
   context.signal.addEventListener('abort', onAbort, { once: true })
   try {
     await fetch.done
+  } catch (err) {
+    if (silent) throw new FerryError('idle-timeout', `${peer} sent nothing for ${job.sourceTimeoutMs} ms`)
+    throw err
   } finally {
+    idle.stop()
     context.signal.removeEventListener('abort', onAbort)
   }
 }

@@ -12,6 +12,8 @@ export interface TaskContext {
   signal: AbortSignal
   /** Reports progress; every call counts as traffic for the idle timeout. */
   progress(transferred: number, total: number): void
+  /** The work moved on to another source: the idle timeout counts from now, not from the last one's last byte. */
+  keepAlive(): void
   /** Downloads: where the bytes came from. */
   source?: MediaSourceKind
 }
@@ -51,7 +53,7 @@ export class MediaTasks {
     const id = `m${++this.next}`
     const controller = new AbortController()
     this.live.set(id, { controller })
-    const context: TaskContext = { signal: controller.signal, progress: () => {} }
+    const context: TaskContext = { signal: controller.signal, progress: () => {}, keepAlive: () => {} }
     const done = this.run(id, controller, signal, context, work)
     const finish = (error?: FerryError) => {
       this.live.delete(id)
@@ -125,6 +127,7 @@ export class MediaTasks {
             idle.touch()
             context.progress(transferred, total)
           },
+          keepAlive: () => idle.touch(),
         }
         try {
           return await settleAfterAbort(work(watched), controller.signal)

@@ -17,6 +17,22 @@ import type { MediaCache } from './media-cache.js'
 /** The largest media request id; ids wrap around to MEDIA_TASK_ID_BASE after it. */
 const MAX_MEDIA_TASK_ID = 0xffff_ffff
 
+/**
+ * Media requests of one peer served at once (cache lookups included); more are refused with
+ * `too-many-tasks` and the peer moves on to another holder or the server store. Each served media may
+ * put a window (WINDOW_BYTES) on the wire that only that peer's acks release: two bound what one peer
+ * can make this client send and hold for it.
+ */
+export const MAX_SERVED_MEDIA_PER_PEER = 2
+
+/**
+ * Media requests served at once, from all peers. The relay cuts off a user with more than
+ * MAX_RELAY_TRANSFERS_PER_USER (64) transfers at once, served media included: 8 leaves the rest to
+ * this client's own sends, whatever peers ask, and is enough for a room's members fetching a new
+ * file from each other (a refused one fetches from another holder or the store).
+ */
+export const MAX_SERVED_MEDIA = 8
+
 /** A media fetch in progress: what it waits for, and the transfer once the holder started it. */
 interface Fetching {
   link: PeerLink
@@ -60,6 +76,8 @@ export class PeerMedia {
   private next = MEDIA_TASK_ID_BASE
   private readonly fetching = new Map<string, Fetching>()
   private readonly serving = new Map<string, Serving>()
+  /** Requests whose media is being looked up in the cache, before a transfer serves it. */
+  private readonly lookups = new Map<string, PeerLink>()
 
   constructor(private readonly o: PeerMediaOptions) {}
 
@@ -68,6 +86,7 @@ export class PeerMedia {
     const id = this.allocate(link.peer)
     const key = keyOf(link.peer, id)
     let cancel = () => {}
+    let fail: (error: FerryError) => void = () => {}
     const done = new Promise<void>((resolve, reject) => {
       const entry: Fetching = {
         link,
@@ -85,6 +104,7 @@ export class PeerMedia {
         },
       }
       this.fetching.set(key, entry)
+      fail = entry.settle
       cancel = () => {
         if (entry.transfer) entry.transfer.cancel()
         else {
@@ -93,7 +113,10 @@ export class PeerMedia {
         }
       }
     })
-    link.queue.sendControl(encodeFrame({ type: 'media-request', taskId: id, mediaId: info.mediaId, offset: 0 }))
+    const request = encodeFrame({ type: 'media-request', taskId: id, mediaId: info.mediaId, offset: 0 })
+    if (!link.queue.offerControl(request)) {
+      fail(new FerryError('too-many-tasks', `too many frames wait for the link to ${link.peer}`))
+    }
     return { done, cancel: () => cancel() }
   }
 
@@ -106,7 +129,10 @@ export class PeerMedia {
     const serving = served?.link === link ? served : undefined
     switch (frame.type) {
       case 'media-request':
-        void this.serve(link, frame)
+        this.serve(link, frame).catch((err: unknown) => {
+          const message = err instanceof Error ? err.message : String(err)
+          reply(link, frame.taskId, 'sender', 'unknown', `the media could not be served: ${message}`)
+        })
         return
       case 'start':
         this.onStart(link, ours, frame)
@@ -204,17 +230,27 @@ export class PeerMedia {
   private async serve(link: PeerLink, request: MediaRequestFrame): Promise<void> {
     const { taskId, mediaId } = request
     const key = keyOf(link.peer, taskId)
-    if (this.serving.has(key)) return // asked again after a transport switch: the transfer resumes instead
+    // Asked again after a transport switch: the transfer resumes instead.
+    if (this.serving.has(key) || this.lookups.has(key)) return
     if (request.offset !== 0) {
       reply(link, taskId, 'sender', 'invalid-argument', 'media is served from the start')
       return
     }
+    const busy = this.servedTo(link.peer)
+    if (busy >= MAX_SERVED_MEDIA_PER_PEER || this.serving.size + this.lookups.size >= MAX_SERVED_MEDIA) {
+      const limit = busy >= MAX_SERVED_MEDIA_PER_PEER ? `${busy} to this peer` : `${MAX_SERVED_MEDIA} in all`
+      reply(link, taskId, 'sender', 'too-many-tasks', `serving ${limit} already`)
+      return
+    }
+    this.lookups.set(key, link)
     const cache = this.o.cache()
     let source: FileSource | undefined
     try {
       if (cache && (await cache.get(mediaId))) source = await cache.open(mediaId)
     } catch {
       source = undefined
+    } finally {
+      this.lookups.delete(key)
     }
     if (!source) {
       reply(link, taskId, 'sender', 'media-not-found', `${mediaId} is not in this peer's cache`)
@@ -238,6 +274,14 @@ export class PeerMedia {
       },
     })
     this.serving.set(key, { link, transfer })
+  }
+
+  /** Requests of `peer` being served or looked up now. */
+  private servedTo(peer: string): number {
+    let count = 0
+    for (const entry of this.serving.values()) if (entry.link.peer === peer) count++
+    for (const link of this.lookups.values()) if (link.peer === peer) count++
+    return count
   }
 
   private allocate(peer: string): number {

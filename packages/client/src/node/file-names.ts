@@ -5,18 +5,38 @@ import { basename, extname, join } from 'node:path'
 const MAX_FILE_NAME_BYTES = 255
 
 /**
+ * Windows device names (with superscript digits, which Windows reads as digits): as a file name, alone
+ * or before any extension (`nul.txt`), they open the device instead of a file.
+ */
+const DEVICE_NAME = /^(con|prn|aux|nul|com[0-9\u00b9\u00b2\u00b3]|lpt[0-9\u00b9\u00b2\u00b3])$/i
+
+/**
  * A received name made safe to write: the last path segment only (no `..`, no directories), no
- * control or reserved characters, no leading dots (hidden files), not empty, at most 255 bytes.
+ * control or reserved characters, no leading dots or spaces (hidden files), no trailing ones (Windows
+ * drops them, so `a.txt.` would land on `a.txt`), no Windows device name (`CON`, `nul.txt`, `COM1`...:
+ * prefixed with `_`), not empty, at most 255 bytes.
  */
 export function safeFileName(name: string): string {
-  let safe = basename(name.replaceAll('\\', '/'))
+  let safe = basename(String(name).replaceAll('\\', '/'))
     // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this removes
     .replace(/[\u0000-\u001f\u007f<>:"/\\|?*]/g, '_')
-    .replace(/^\.+/, '')
-    .trim()
-  if (!safe) safe = 'file'
-  while (Buffer.byteLength(safe) > MAX_FILE_NAME_BYTES) safe = safe.slice(0, -1)
-  return safe
+    .replace(/^[. ]+/, '')
+  if (DEVICE_NAME.test(safe.split('.')[0]!.trimEnd())) safe = `_${safe}`
+  safe = truncateUtf8(safe, MAX_FILE_NAME_BYTES).replace(/[. ]+$/, '')
+  return safe === '' ? 'file' : safe
+}
+
+/** The longest prefix of `text` of at most `maxBytes` UTF-8 bytes, cut between characters. */
+function truncateUtf8(text: string, maxBytes: number): string {
+  if (Buffer.byteLength(text) <= maxBytes) return text
+  let bytes = 0
+  let end = 0
+  for (const char of text) {
+    bytes += Buffer.byteLength(char)
+    if (bytes > maxBytes) break
+    end += char.length
+  }
+  return text.slice(0, end)
 }
 
 const MIME_BY_EXTENSION: Record<string, string> = {

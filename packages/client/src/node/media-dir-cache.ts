@@ -17,6 +17,7 @@ import {
 import type { FileSource, ReceivedFile } from '../types.js'
 import { moveToFreeName, safeFileName } from './file-names.js'
 import { fsError, isMissing } from './fs-errors.js'
+import { idFromSegment, idSegment } from './id-paths.js'
 import { pathSource } from './path-source.js'
 import { isTempName, tempFile, tempPath } from './temp-file.js'
 
@@ -41,8 +42,8 @@ const META_SUFFIX = '.json'
 const STALE_TEMP_MS = 60 * 60 * 1000
 
 /**
- * A media cache in a directory: `<mediaId>.data` holds the content and `<mediaId>.json` its
- * CachedMedia. An entry is written to a hidden temporary file and renamed into place when finished,
+ * A media cache in a directory: `<id>.data` holds the content and `<id>.json` its CachedMedia, where
+ * `<id>` is the media id as a path segment (`idSegment`: media ids differ by case, file systems may not). An entry is written to a hidden temporary file and renamed into place when finished,
  * then its metadata is written (itself through a temporary file), so a half-written entry is never
  * seen. Metadata changes and removals run one at a time, so a `get` never revives a deleted entry.
  */
@@ -50,8 +51,8 @@ export function mediaDirCache(options: MediaDirCacheOptions): MediaCache {
   const { dir, downloadDir } = options
   const maxBytes = cacheLimit(options.maxBytes)
   const now = options.now ?? Date.now
-  const dataPath = (mediaId: string) => join(dir, mediaId + DATA_SUFFIX)
-  const metaPath = (mediaId: string) => join(dir, mediaId + META_SUFFIX)
+  const dataPath = (mediaId: string) => join(dir, idSegment(mediaId) + DATA_SUFFIX)
+  const metaPath = (mediaId: string) => join(dir, idSegment(mediaId) + META_SUFFIX)
 
   let queue: Promise<unknown> = Promise.resolve()
   function serially<T>(work: () => Promise<T>): Promise<T> {
@@ -122,8 +123,9 @@ export function mediaDirCache(options: MediaDirCacheOptions): MediaCache {
     }
     const found: CachedMedia[] = []
     for (const name of names) {
-      if (name.endsWith(META_SUFFIX)) {
-        const media = await read(name.slice(0, -META_SUFFIX.length))
+      const mediaId = name.endsWith(META_SUFFIX) ? idFromSegment(name.slice(0, -META_SUFFIX.length)) : undefined
+      if (mediaId !== undefined) {
+        const media = await read(mediaId)
         if (media) found.push(media)
       } else if (isTempName(name)) {
         await removeIfStale(join(dir, name))

@@ -7,6 +7,7 @@ import { blobSource } from '../browser/blob-source.js'
 import type { FileSink, IncomingFileInfo, Platform, ReceivedFile } from '../types.js'
 import { moveToFreeName, safeFileName } from './file-names.js'
 import { fsError } from './fs-errors.js'
+import { idSegment } from './id-paths.js'
 import { mediaDirCache } from './media-dir-cache.js'
 import { pathSource } from './path-source.js'
 import { tempFile } from './temp-file.js'
@@ -25,7 +26,7 @@ export interface NodePlatformOptions {
 /**
  * Node: files are read from paths (or Blobs) and received files are streamed to `downloadDir`,
  * first as a hidden `.part` file, renamed to a free `name`, `name (1)`, ... once verified.
- * Media are cached in `mediaDir/<userId>`.
+ * Media are cached in `mediaDir/<userId>`, the user id escaped as a path segment (see `idSegment`).
  */
 export function nodePlatform(options: NodePlatformOptions): Platform {
   const downloadDir = options.downloadDir ?? join(tmpdir(), 'ferry-downloads')
@@ -47,12 +48,11 @@ export function nodePlatform(options: NodePlatformOptions): Platform {
       }
     },
     createMediaCache(userId) {
-      // A user id may be `.` or `..`, which as a directory name would leave mediaDir.
-      if (!USER_ID_PATTERN.test(userId) || /^\.+$/.test(userId)) {
+      if (typeof userId !== 'string' || !USER_ID_PATTERN.test(userId)) {
         throw new FerryError('invalid-argument', `no media cache directory for user id ${JSON.stringify(userId)}`)
       }
       return mediaDirCache({
-        dir: join(mediaDir, userId),
+        dir: join(mediaDir, idSegment(userId)),
         downloadDir,
         ...(options.mediaCacheBytes === undefined ? {} : { maxBytes: options.mediaCacheBytes }),
       })
