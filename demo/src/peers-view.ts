@@ -56,14 +56,15 @@ export class PeersView {
   private pick(peer: string): void {
     const previous = this.picked
     this.picked = peer
+    if (previous !== peer) {
+      // The client follows peers it has a link to by itself; stop following a former pick only otherwise.
+      if (previous !== undefined && !this.links.has(previous))
+        void this.client.unsubscribePresence([previous]).catch(noop)
+      this.pickFollowed = false
+      void this.follow(peer)
+    }
     this.render()
     this.onPick(peer)
-    if (previous === peer) return
-    // The client follows peers it has a link to by itself; stop following a former pick only otherwise.
-    if (previous !== undefined && !this.links.has(previous))
-      void this.client.unsubscribePresence([previous]).catch(noop)
-    this.pickFollowed = false
-    void this.follow(peer)
   }
 
   private async follow(peer: string): Promise<void> {
