@@ -17,8 +17,9 @@ declare global {
 }
 
 /**
- * The Ferry demo: log in with a name, then send to anyone else logged in (the lobby room lists them). The signaling server is
- * reached through this page's own origin (the dev server forwards /socket.io to it).
+ * The Ferry demo: log in with a name, then send to anyone else logged in (the lobby room lists them).
+ * The signaling server is reached through this page's own origin (the dev server forwards /socket.io
+ * to it).
  */
 const root = document.getElementById('app')!
 const linkSettings = linkSettingsFrom(location.search)
