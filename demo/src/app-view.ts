@@ -3,6 +3,7 @@ import { ChatView } from './chat-view'
 import { button, el } from './dom'
 import { ErrorBanner } from './error-banner'
 import { errorText } from './error-text'
+import { Lobby } from './lobby'
 import { MessagesView } from './messages-view'
 import { PeersView } from './peers-view'
 import { RoomChatView } from './room-chat-view'
@@ -20,7 +21,7 @@ export interface AppViewOptions {
   onEnd(code: FerryErrorCode | undefined): void
 }
 
-/** The page of a logged-in user: who is online, what to send to whom, rooms, the chats, transfers and cmds. */
+/** The page of a logged-in user: who is here, what to send to whom, rooms, the chats, transfers and cmds. */
 export function appView(client: FerryClient, options: AppViewOptions): HTMLElement {
   const banner = new ErrorBanner()
   const transfers = new TransfersView(client)
@@ -61,10 +62,15 @@ export function appView(client: FerryClient, options: AppViewOptions): HTMLEleme
     },
     report: (problem) => banner.show(problem),
   })
-  const peers = new PeersView(client, (peer) => {
+  const lobby = new Lobby(client, {
+    changed: () => peers.update(),
+    report: (problem) => banner.show(problem),
+  })
+  const peers = new PeersView(client, lobby, (peer) => {
     panel.setPeer(peer)
     banner.clear(PICK_FIRST)
   })
+  void lobby.join()
 
   const connection = el('span', { className: 'connection', testId: 'connection', text: 'Online' })
   client.on('cmd', ({ from, data }) => messages.received(from, data))

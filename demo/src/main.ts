@@ -3,18 +3,23 @@ import './style.css'
 import { appView } from './app-view'
 import { describeError, errorText } from './error-text'
 import { describeLinkSettings, linkSettingsFrom } from './link-settings'
+import { LOBBY_ROOM } from './lobby'
 import { loginView } from './login-view'
 
 declare global {
   interface Window {
-    /** Debugging handle on the logged-in user's client, for the console and the end-to-end tests. */
-    ferryDemo?: { client: FerryClient }
+    /**
+     * Debugging handle on the logged-in user's client and the room its people list comes from, for the
+     * console and the end-to-end tests.
+     */
+    ferryDemo?: { client: FerryClient; lobby: string }
   }
 }
 
 /**
- * The Ferry demo: log in with a name, then send to anyone else logged in. The signaling server is
- * reached through this page's own origin (the dev server forwards /socket.io to it).
+ * The Ferry demo: log in with a name, then send to anyone else logged in (the lobby room lists them).
+ * The signaling server is reached through this page's own origin (the dev server forwards /socket.io
+ * to it).
  */
 const root = document.getElementById('app')!
 const linkSettings = linkSettingsFrom(location.search)
@@ -30,7 +35,7 @@ async function login(name: string): Promise<string | undefined> {
   } catch (error) {
     return loginProblem(error)
   }
-  window.ferryDemo = { client }
+  window.ferryDemo = { client, lobby: LOBBY_ROOM }
   const ended = (code: FerryErrorCode | undefined) => {
     if (window.ferryDemo?.client === client) delete window.ferryDemo
     showLogin(endedBecause(code))

@@ -2,6 +2,7 @@ import type { FerryClient, FerryMessage } from '@ferry/client'
 import { ChatBubble } from './chat-bubble'
 import { failed, showReceived, showUpload, textOf } from './chat-content'
 import { el } from './dom'
+import { LOBBY_ROOM } from './lobby'
 import { MediaUpload } from './media-upload'
 
 /**
@@ -21,7 +22,9 @@ export class RoomChatView {
   constructor(private readonly client: FerryClient) {
     this.element = el('section', { className: 'card' }, [el('h2', { text: 'Room chat' }), this.empty, this.list])
     client.on('message', ({ message, delivery }) => {
-      if (delivery?.target.type === 'room') this.received(delivery.from, delivery.target.rid, message)
+      // The lobby keeps the people list only: whatever another client sends to it is no chat here.
+      if (delivery?.target.type !== 'room' || delivery.target.rid === LOBBY_ROOM) return
+      this.received(delivery.from, delivery.target.rid, message)
     })
   }
 

@@ -1,10 +1,15 @@
 import { type FerryClient, FerryError, MAX_ROOMS_PER_CLIENT } from '@ferry/client'
 import { button, el } from './dom'
 import { describeError } from './error-text'
+import { LOBBY_ROOM } from './lobby'
 import { RoomComposer } from './room-composer'
 import { RoomMembersView, type RoomRoster } from './room-members-view'
 
 const BAD_ROOM_NAME = 'That room name is not allowed: use 1 to 64 letters, digits and _ . @ : -'
+const LOBBY_NOT_A_CHAT = 'That is the lobby everyone here is in: it keeps the people list, it is not a chat'
+
+/** Rooms one can join here: the client's limit, less the lobby that every page is in already. */
+const MAX_JOINED_ROOMS = MAX_ROOMS_PER_CLIENT - 1
 
 export interface RoomsViewOptions {
   /** A text to a room. */
@@ -18,7 +23,8 @@ export interface RoomsViewOptions {
 /**
  * Rooms: join one by name, see the rooms joined (pick one, or leave it), the picked room's members
  * with a live count, and write to it. Members come from the join, then from `room-member` events;
- * after a reconnect (the client joins its rooms again) they are asked for afresh.
+ * after a reconnect (the client joins its rooms again) they are asked for afresh. The lobby (see
+ * `Lobby`) is none of these: it is not listed here and cannot be joined, left or written to from here.
  */
 export class RoomsView {
   readonly element: HTMLElement
@@ -74,7 +80,7 @@ export class RoomsView {
     })
     const join = el('button', { className: 'primary', testId: 'room-join', text: 'Join', attrs: { type: 'submit' } })
     const form = el('form', {}, [
-      el('label', { text: `Join a room (up to ${MAX_ROOMS_PER_CLIENT})`, attrs: { for: 'room-name' } }),
+      el('label', { text: `Join a room (up to ${MAX_JOINED_ROOMS})`, attrs: { for: 'room-name' } }),
       el('div', { className: 'row' }, [input, join]),
     ])
     form.addEventListener('submit', (event) => {
@@ -95,7 +101,15 @@ export class RoomsView {
 
   /** Joins `room` (or just picks it when already in it); resolves with whether it is joined now. */
   private async join(room: string): Promise<boolean> {
+    if (room === LOBBY_ROOM) {
+      this.options.report(LOBBY_NOT_A_CHAT)
+      return false
+    }
     if (!this.rosters.has(room)) {
+      if (this.rosters.size >= MAX_JOINED_ROOMS) {
+        this.options.report(`You are in ${MAX_JOINED_ROOMS} rooms already, the most here: leave one first`)
+        return false
+      }
       try {
         const { members } = await this.client.joinRoom(room)
         this.rosters.set(room, { members: new Set(members), count: members.length })

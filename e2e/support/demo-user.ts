@@ -45,6 +45,23 @@ export class DemoUser {
     await expect(this.page.getByTestId('me')).toHaveText(this.name)
   }
 
+  /** Leaves the demo's lobby room through the page's client, staying logged in: a silent exit from the people list. */
+  leaveLobby(): Promise<void> {
+    return this.page.evaluate(leaveLobby)
+  }
+
+  /** Cuts the page's connection to the signaling server, as a network drop would, until `reconnect()`. */
+  async dropConnection(): Promise<void> {
+    await this.page.evaluate(setSignaling, false)
+    await expect(this.page.getByTestId('connection')).toHaveAttribute('data-state', 'disconnected')
+  }
+
+  /** Lets the page's client connect again after `dropConnection()`, and waits until it is back online. */
+  async reconnect(): Promise<void> {
+    await this.page.evaluate(setSignaling, true)
+    await expect(this.page.getByTestId('connection')).toHaveAttribute('data-state', 'connected')
+  }
+
   peerButton(peer: DemoUser): Locator {
     return this.page.getByTestId(`peer-${peer.name}`)
   }
@@ -181,11 +198,31 @@ export class DemoUser {
 /** The part of the page's client (`window.ferryDemo.client`) these helpers call. */
 interface PageClient {
   listMedia(): Promise<{ mediaId: string }[]>
+  leaveRoom(room: string): Promise<void>
+  /** Private: the client's Socket.IO socket to the signaling server. */
+  socket: { connect(): void; disconnect(): void }
+}
+
+type DemoWindow = { ferryDemo?: { client: PageClient; lobby: string } }
+
+/** Runs in the page: leaves the lobby room the people list comes from. */
+async function leaveLobby(): Promise<void> {
+  const demo = (window as unknown as DemoWindow).ferryDemo
+  if (!demo) throw new Error('nobody is logged in on this page')
+  await demo.client.leaveRoom(demo.lobby)
+}
+
+/** Runs in the page: disconnects the client's socket (no reconnect until told), or connects it again. */
+function setSignaling(connected: boolean): void {
+  const demo = (window as unknown as DemoWindow).ferryDemo
+  if (!demo) throw new Error('nobody is logged in on this page')
+  if (connected) demo.client.socket.connect()
+  else demo.client.socket.disconnect()
 }
 
 /** Runs in the page: the media ids in the logged-in user's cache. */
 async function listCachedMedia(): Promise<string[]> {
-  const demo = (window as unknown as { ferryDemo?: { client: PageClient } }).ferryDemo
+  const demo = (window as unknown as DemoWindow).ferryDemo
   if (!demo) throw new Error('nobody is logged in on this page')
   return (await demo.client.listMedia()).map((media) => media.mediaId)
 }

@@ -11,6 +11,9 @@ test('room members see each other join and leave; an image sent to the room reac
   const image = await writePng(tempDir, 'team-photo.png', 1600, 900)
   const [alice, bob, carol, dave] = await users.login('alice', 'bob', 'carol', 'dave')
   const team = [alice, bob, carol]
+  // The lobby behind the people list is no room joined by hand: dave sees everyone, and no room.
+  for (const user of team) await expect(dave.peerButton(user)).toHaveAttribute('data-online', 'true')
+  await expect(dave.page.getByTestId('no-rooms')).toBeVisible()
 
   for (const user of team) await user.joinRoom(ROOM)
   for (const user of team) {
