@@ -23,6 +23,7 @@ async function storedCopy(mediaId: string, size: number): Promise<string> {
 test('an upload goes to the server store, and a download after the uploader left comes from it', async () => {
   const { path, sha256: digest } = await randomFile(t.h.dir, 'movie.bin', 5 * 1024 * 1024 + 3)
   const dora = await t.h.client('dora')
+  await t.bob.subscribePresence(['dora'])
   const upload = dora.createFileMessage(path)
   const progress: number[] = []
   dora.on('media-progress', (event) => {
