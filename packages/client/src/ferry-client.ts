@@ -261,7 +261,8 @@ export class FerryClient {
 
   /**
    * Sends a text, file or image message: one frame, confirmed by the receiver (its `message` event).
-   * Text + file name + thumbnail over MAX_MESSAGE_BYTES fail with `message-too-large`.
+   * A message that encodes to more than MAX_MESSAGE_BYTES (text, file name, thumbnail and the rest)
+   * fails with `message-too-large`.
    */
   sendMessage(to: string, message: FerryMessage | string, options: SendOptions = {}): Task {
     const entry = this.tasks.create('message', to, options.cookie, (event) => this.emitter.emit('result', event))

@@ -130,7 +130,10 @@ export const MEDIA_IDLE_TIMEOUT_MS = 120_000
  */
 export const MEDIA_PIECE_BYTES = 4 * 1024 * 1024
 
-/** Text + file name + thumbnail of one message, at most (Agora: 32 KB). */
+/**
+ * One encoded message (`encodeMessage`: its fields as JSON, then its thumbnail), at most, whatever its
+ * type (Agora: 32 KB). Bounding the encoding bounds what a server stores and fans out per message.
+ */
 export const MAX_MESSAGE_BYTES = 32 * 1024
 
 /** A message to a peer that is not confirmed within this long fails with `idle-timeout` (Agora: 10 s). */
