@@ -34,7 +34,9 @@ export interface RelayContext {
  * sender that breaks the rules is cut off (`session:ended`, then disconnected): a non-binary frame
  * (`invalid-argument`), one over MAX_RELAY_FRAME_BYTES or that does not decode (`protocol-error`),
  * more bytes than its rate allows (`rate-limited`), more unacknowledged bytes in a transfer than the
- * window allows (`window-exceeded`), or too many transfers at once (`too-many-tasks`).
+ * window allows or across its transfers than RELAY_USER_WINDOW_BYTES (`window-exceeded`), a chunk of
+ * a transfer it ended (`protocol-error`), or too many transfers at once (`too-many-tasks`); see
+ * `RelayWindows`.
  */
 export function registerRelay(socket: FerrySocket, { io, store, logger, settings }: RelayContext): void {
   const from = socket.data.userId

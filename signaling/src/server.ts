@@ -1,6 +1,6 @@
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { DEFAULT_RELAY_BYTES_PER_SECOND, type MediaStoreOffer } from '@ferry/protocol'
+import { DEFAULT_RELAY_BYTES_PER_SECOND, type MediaStoreOffer, RELAY_USER_WINDOW_BYTES } from '@ferry/protocol'
 import { Server, type ServerOptions } from 'socket.io'
 import { checkAdminKey } from './api/admin-key.js'
 import { type ApiHttpContext, createApiHandler } from './api/api-http.js'
@@ -196,7 +196,10 @@ function withMedia(
 function sessionOffer(relay: RelaySettings, turn: TurnSettings | undefined): (userId: string) => SessionOffer {
   return (userId) => {
     const offer: SessionOffer = { iceServers: turn ? [turnCredentials(turn, userId)] : [], relay: relay.enabled }
-    if (relay.enabled) offer.relayBytesPerSecond = relay.bytesPerSecond
+    if (relay.enabled) {
+      offer.relayBytesPerSecond = relay.bytesPerSecond
+      offer.relayWindowBytes = RELAY_USER_WINDOW_BYTES
+    }
     return offer
   }
 }

@@ -91,6 +91,30 @@ export const MAX_RELAY_FRAME_BYTES = DEFAULT_CHUNK_BYTES + 1024
 export const RELAY_WINDOW_LIMIT_BYTES = WINDOW_BYTES + DEFAULT_CHUNK_BYTES
 
 /**
+ * Chunk bytes one user may have relayed and not yet acknowledged by their receivers, across all its
+ * transfers (announced as `relayWindowBytes`); past it the relay cuts the sender off. This is what the
+ * server holds for one sending user. Four windows: all of a user's transfers share its relay byte rate,
+ * so more bytes in flight would not make them faster; four let a transfer to a receiver that stalls
+ * fill its whole window while the user's transfers to others keep going.
+ */
+export const RELAY_USER_WINDOW_BYTES = 4 * WINDOW_BYTES
+
+/**
+ * Transfers of one sender the relay tracks at once, running or ended by the sender and not yet
+ * confirmed by the receiver. A client relaying more is cut off with `too-many-tasks`, so clients hold
+ * to it too. 64 matches what a receiver accepts from one peer.
+ */
+export const MAX_RELAY_TRANSFERS_PER_USER = 64
+
+/**
+ * How long the relay keeps charging a transfer its sender cancelled or failed while it waits for the
+ * receiver's confirmation. A receiver answers at once when it reads the cancel; one that has not read
+ * it this long has also missed Socket.IO's heartbeat (25 s interval + 20 s timeout) and been
+ * disconnected, which frees what the server held for it.
+ */
+export const RELAY_CANCEL_HOLD_MS = 60_000
+
+/**
  * Default relay budget per user, in bytes per second (a token bucket with this refill and twice it as
  * burst). A relay spends the server's bandwidth; operators raise it where that is cheap.
  */
