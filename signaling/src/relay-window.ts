@@ -1,13 +1,17 @@
 import {
   type Frame,
   MAX_RELAY_TRANSFERS_PER_USER,
-  RELAY_CANCEL_HOLD_MS,
+  RELAY_HOLD_MS,
   RELAY_USER_WINDOW_BYTES,
   RELAY_WINDOW_LIMIT_BYTES,
 } from '@ferry/protocol'
 
+/**
+ * What to do with a frame a user relays: forward it, drop it (a chunk of a transfer its receiver
+ * already ended: nobody reads it), or cut the user off with a code.
+ */
 export type WindowVerdict =
-  | { ok: true }
+  | { ok: true; drop?: true }
   | { ok: false; code: 'window-exceeded' | 'too-many-tasks' | 'protocol-error'; message: string }
 
 /** One relayed transfer, as the server counts it. */
@@ -20,8 +24,10 @@ interface Transfer {
   ackedTo: number
   /** Where the furthest chunk forwarded ends. */
   sentTo: number
-  /** When the sender cancelled or failed it (ms); undefined while it runs. */
-  closingSince?: number
+  /** When its latest chunk was forwarded (ms). */
+  lastChunkAt: number
+  /** The sender cancelled or failed it: still charged until the receiver confirms. */
+  closing: boolean
 }
 
 export interface RelayWindowLimits {
@@ -31,7 +37,7 @@ export interface RelayWindowLimits {
   userBytes: number
   /** Transfers tracked at once, running or closing. */
   transfers: number
-  /** How long a transfer its sender ended is held for the receiver's confirmation. */
+  /** How long after its latest chunk a transfer stays charged without a word from its receiver. */
   holdMs: number
 }
 
@@ -39,10 +45,19 @@ const DEFAULTS: RelayWindowLimits = {
   transferBytes: RELAY_WINDOW_LIMIT_BYTES,
   userBytes: RELAY_USER_WINDOW_BYTES,
   transfers: MAX_RELAY_TRANSFERS_PER_USER,
-  holdMs: RELAY_CANCEL_HOLD_MS,
+  holdMs: RELAY_HOLD_MS,
 }
 
-const OK: WindowVerdict = { ok: true }
+/**
+ * Transfers whose receiver ended them, remembered (for RELAY_HOLD_MS) so that chunks the sender had
+ * already relayed are dropped instead of counted as a new transfer nobody will ever end. Four times
+ * the transfers tracked at once: ends come at most as fast as transfers start, and a receiver that
+ * ends tasks it never had only pushes out its own entries early.
+ */
+const ENDED_KEPT = 4 * MAX_RELAY_TRANSFERS_PER_USER
+
+const FORWARD: WindowVerdict = { ok: true }
+const DROP: WindowVerdict = { ok: true, drop: true }
 
 /**
  * The transfers one user sends through the relay, keyed by (receiver, task id), and the windows the
@@ -63,16 +78,20 @@ const OK: WindowVerdict = { ok: true }
  *   nothing). Acks and resumes the sender relays itself credit nothing.
  * - At most `transferBytes` unacknowledged per transfer, `userBytes` across them all, `transfers` tracked.
  * - The sender's cancel or error does not end its charge: the transfer is closing, and held until the
- *   receiver confirms (its cancel, error or end-ack relayed back), goes offline, or `holdMs` passes. A
- *   chunk for a closing transfer is a protocol violation.
+ *   receiver confirms (its cancel, error or end-ack relayed back) or goes offline. A chunk for a
+ *   closing transfer is a protocol violation.
  * - The receiver's end-ack, cancel or error ends the transfer, as does the receiver going offline.
+ *   Chunks of it still on their way are dropped, until the sender starts that task id again.
+ * - A transfer none of whose chunks was forwarded for `holdMs` is dropped, closing or not: every byte
+ *   of it has been read by then, or its receiver missed Socket.IO's heartbeat and was disconnected.
  */
 export class RelayWindows {
   readonly #limits: RelayWindowLimits
   readonly #byPeer = new Map<string, Map<number, Transfer>>()
-  /** Closing transfers, oldest first: the hold is the same for all, so this is also expiry order. */
-  readonly #closing = new Set<Transfer>()
-  #count = 0
+  /** Every transfer, the one whose latest chunk is oldest first. */
+  readonly #byAge = new Set<Transfer>()
+  /** Transfers their receiver ended, by `peer\ntaskId`, with when; oldest first. */
+  readonly #ended = new Map<string, number>()
   #unacked = 0
 
   constructor(
@@ -85,7 +104,7 @@ export class RelayWindows {
   /** Transfers tracked now, running or closing. */
   get size(): number {
     this.#expire()
-    return this.#count
+    return this.#byAge.size
   }
 
   /** Chunk bytes this user relayed that its receivers have not credited yet, across its transfers. */
@@ -94,18 +113,23 @@ export class RelayWindows {
     return this.#unacked
   }
 
-  /** A frame this user relays to `to`. Not ok: the user broke a rule, and is cut off with the code. */
+  /** A frame this user relays to `to`: forward it, drop it, or cut the user off. */
   sent(to: string, frame: Frame): WindowVerdict {
     this.#expire()
-    if (frame.type === 'chunk') return this.#chunk(to, frame.taskId, frame.offset, frame.data.length)
-    if ((frame.type === 'cancel' || frame.type === 'error') && frame.origin === 'sender') {
-      const transfer = this.#find(to, frame.taskId)
-      if (transfer && transfer.closingSince === undefined) {
-        transfer.closingSince = this.now()
-        this.#closing.add(transfer)
+    switch (frame.type) {
+      case 'chunk':
+        return this.#chunk(to, frame.taskId, frame.offset, frame.data.length)
+      case 'start':
+        this.#ended.delete(keyOf(to, frame.taskId))
+        break
+      case 'cancel':
+      case 'error': {
+        const transfer = this.#find(to, frame.taskId)
+        if (frame.origin === 'sender' && transfer) transfer.closing = true
+        break
       }
     }
-    return OK
+    return FORWARD
   }
 
   /** A frame relayed to this user from `from`: acks, resumes and ends of the transfers this user sends. */
@@ -118,11 +142,11 @@ export class RelayWindows {
         if (frame.origin === 'receiver') this.#rebase(from, frame.taskId, frame.offset)
         break
       case 'end-ack':
-        this.#forget(this.#find(from, frame.taskId))
+        this.#receiverEnded(from, frame.taskId)
         break
       case 'cancel':
       case 'error':
-        if (frame.origin === 'receiver') this.#forget(this.#find(from, frame.taskId))
+        if (frame.origin === 'receiver') this.#receiverEnded(from, frame.taskId)
         break
     }
   }
@@ -134,7 +158,7 @@ export class RelayWindows {
 
   #chunk(to: string, taskId: number, offset: number, bytes: number): WindowVerdict {
     let transfer = this.#find(to, taskId)
-    if (transfer?.closingSince !== undefined) {
+    if (transfer?.closing) {
       return {
         ok: false,
         code: 'protocol-error',
@@ -142,7 +166,8 @@ export class RelayWindows {
       }
     }
     if (!transfer) {
-      if (this.#count >= this.#limits.transfers) {
+      if (this.#ended.has(keyOf(to, taskId))) return DROP
+      if (this.#byAge.size >= this.#limits.transfers) {
         return {
           ok: false,
           code: 'too-many-tasks',
@@ -153,6 +178,9 @@ export class RelayWindows {
     }
     transfer.unacked += bytes
     transfer.sentTo = Math.max(transfer.sentTo, offset + bytes)
+    transfer.lastChunkAt = this.now()
+    this.#byAge.delete(transfer)
+    this.#byAge.add(transfer)
     this.#unacked += bytes
     if (transfer.unacked > this.#limits.transferBytes) {
       return {
@@ -165,22 +193,29 @@ export class RelayWindows {
       return {
         ok: false,
         code: 'window-exceeded',
-        message: `${this.#unacked} bytes unacknowledged across ${this.#count} transfers, limit ${this.#limits.userBytes}`,
+        message: `${this.#unacked} bytes unacknowledged across ${this.#byAge.size} transfers, limit ${this.#limits.userBytes}`,
       }
     }
-    return OK
+    return FORWARD
   }
 
-  /** A transfer first seen at a chunk at `offset`: one that began on a direct path counts from there. */
+  /** A transfer first seen at a chunk at `offset`. */
   #track(peer: string, taskId: number, offset: number): Transfer {
     let tasks = this.#byPeer.get(peer)
     if (!tasks) {
       tasks = new Map()
       this.#byPeer.set(peer, tasks)
     }
-    const transfer: Transfer = { peer, taskId, unacked: 0, ackedTo: offset, sentTo: offset }
+    const transfer: Transfer = {
+      peer,
+      taskId,
+      unacked: 0,
+      ackedTo: offset,
+      sentTo: offset,
+      lastChunkAt: 0,
+      closing: false,
+    }
     tasks.set(taskId, transfer)
-    this.#count++
     return transfer
   }
 
@@ -203,28 +238,40 @@ export class RelayWindows {
     transfer.ackedTo = offset
   }
 
+  #receiverEnded(from: string, taskId: number): void {
+    this.#forget(this.#find(from, taskId))
+    const key = keyOf(from, taskId)
+    this.#ended.delete(key)
+    this.#ended.set(key, this.now())
+    if (this.#ended.size > ENDED_KEPT) this.#ended.delete(this.#ended.keys().next().value ?? key)
+  }
+
   #find(peer: string, taskId: number): Transfer | undefined {
     return this.#byPeer.get(peer)?.get(taskId)
   }
 
   #forget(transfer: Transfer | undefined): void {
-    if (!transfer) return
+    if (!transfer || !this.#byAge.delete(transfer)) return
     const tasks = this.#byPeer.get(transfer.peer)
-    if (tasks?.get(transfer.taskId) !== transfer) return
-    tasks.delete(transfer.taskId)
-    if (tasks.size === 0) this.#byPeer.delete(transfer.peer)
-    this.#closing.delete(transfer)
-    this.#count--
+    tasks?.delete(transfer.taskId)
+    if (tasks?.size === 0) this.#byPeer.delete(transfer.peer)
     this.#unacked -= transfer.unacked
   }
 
-  /** Closing transfers held past `holdMs` end: no honest receiver still owes their confirmation. */
+  /** Transfers without a chunk for `holdMs`, and receiver ends as old, are over. */
   #expire(): void {
-    if (this.#closing.size === 0) return
     const before = this.now() - this.#limits.holdMs
-    for (const transfer of this.#closing) {
-      if ((transfer.closingSince ?? 0) > before) break
+    for (const transfer of this.#byAge) {
+      if (transfer.lastChunkAt > before) break
       this.#forget(transfer)
     }
+    for (const [key, at] of this.#ended) {
+      if (at > before) break
+      this.#ended.delete(key)
+    }
   }
+}
+
+function keyOf(peer: string, taskId: number): string {
+  return `${peer}\n${taskId}`
 }

@@ -36,7 +36,7 @@ export interface RelayContext {
  * more bytes than its rate allows (`rate-limited`), more unacknowledged bytes in a transfer than the
  * window allows or across its transfers than RELAY_USER_WINDOW_BYTES (`window-exceeded`), a chunk of
  * a transfer it ended (`protocol-error`), or too many transfers at once (`too-many-tasks`); see
- * `RelayWindows`.
+ * `RelayWindows`. Chunks of a transfer its receiver already ended are dropped.
  */
 export function registerRelay(socket: FerrySocket, { io, store, logger, settings }: RelayContext): void {
   const from = socket.data.userId
@@ -75,6 +75,7 @@ export function registerRelay(socket: FerrySocket, { io, store, logger, settings
       cutOff(socket, verdict.code, verdict.message, logger)
       return
     }
+    if (verdict.drop) return
     void serial(async () => {
       if (!(await store.isOnline(to))) {
         windows.forgetPeer(to)

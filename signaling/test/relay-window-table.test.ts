@@ -18,7 +18,7 @@ function chunk(taskId: number, offset: number, length = 10): Frame {
 function verdicts(windows: RelayWindows, to: string, frames: Frame[]): string[] {
   return frames.map((frame) => {
     const verdict = windows.sent(to, frame)
-    return verdict.ok ? 'ok' : verdict.code
+    return verdict.ok ? (verdict.drop ? 'drop' : 'ok') : verdict.code
   })
 }
 
@@ -155,22 +155,55 @@ test('a sender’s cancel or error keeps the charge until the receiver confirms;
   assert.equal(failed.size, 0)
 })
 
-test('a closing transfer the receiver never confirms is dropped after the hold', () => {
+test('a transfer without a chunk for the hold is over, closing or not', () => {
   const { windows, clock } = windowsWith()
   verdicts(windows, 'bob', [chunk(1, 0, 100)])
   clock.now = 100
-  verdicts(windows, 'bob', [cancel(1, 'sender'), chunk(2, 0, 100)])
+  verdicts(windows, 'bob', [chunk(2, 0, 50), cancel(1, 'sender')])
   clock.now = 500
-  verdicts(windows, 'bob', [cancel(2, 'sender')])
-  clock.now = 100 + LIMITS.holdMs - 1
+  verdicts(windows, 'bob', [chunk(2, 50, 50)])
+  clock.now = LIMITS.holdMs - 1
   assert.equal(windows.size, 2)
-  clock.now = 100 + LIMITS.holdMs
-  assert.equal(windows.size, 1)
+  clock.now = LIMITS.holdMs
+  assert.equal(windows.size, 1, 'the cancelled one, relayed last at 0')
   assert.equal(windows.unackedBytes, 100)
+  clock.now = 500 + LIMITS.holdMs - 1
+  assert.equal(windows.size, 1, 'the running one, relayed last at 500')
   clock.now = 500 + LIMITS.holdMs
   assert.equal(windows.size, 0)
-  // Its task id is a fresh transfer again.
+  assert.equal(windows.unackedBytes, 0)
+  // Its task id is a transfer like any other again.
   assert.deepEqual(verdicts(windows, 'bob', [chunk(1, 0, 100)]), ['ok'])
+})
+
+test('chunks of a transfer its receiver ended are dropped, not counted, until the sender starts it again', () => {
+  const { windows, clock } = windowsWith()
+  verdicts(windows, 'bob', [chunk(1, 0, 100)])
+  windows.delivered('bob', { type: 'error', taskId: 1, origin: 'receiver', code: 'storage-full', message: '' })
+  // The sender had relayed more before it heard: they go nowhere and cost nothing.
+  assert.deepEqual(verdicts(windows, 'bob', [chunk(1, 100, 100), chunk(1, 200, 100)]), ['drop', 'drop'])
+  assert.equal(windows.size, 0)
+  // Ended before its first relayed chunk (refused at its start frame): the same.
+  windows.delivered('bob', cancel(2, 'receiver'))
+  assert.deepEqual(verdicts(windows, 'bob', [chunk(2, 0, 100)]), ['drop'])
+  // A start frame begins the task id again (a sender whose start was lost with a dead direct path).
+  assert.deepEqual(
+    verdicts(windows, 'bob', [
+      { type: 'start', taskId: 2, kind: 'file', size: 300, name: 'again', mime: '' },
+      chunk(2, 0, 100),
+    ]),
+    ['ok', 'ok'],
+  )
+  assert.equal(windows.unackedBytes, 100)
+  // Ends are remembered for the hold, no longer.
+  clock.now = LIMITS.holdMs
+  assert.deepEqual(verdicts(windows, 'bob', [chunk(1, 0, 10)]), ['ok'])
+  // Only so many are remembered: a receiver ending tasks it never had pushes out its own first.
+  const { windows: many } = windowsWith()
+  for (let taskId = 1000; taskId < 1000 + 4 * 64; taskId++) many.delivered('mallory', cancel(taskId, 'receiver'))
+  many.delivered('bob', cancel(1, 'receiver'))
+  assert.deepEqual(verdicts(many, 'bob', [chunk(1, 0, 10)]), ['drop'])
+  assert.deepEqual(verdicts(many, 'mallory', [chunk(1000, 0, 10), chunk(1255, 0, 10)]), ['ok', 'drop'])
 })
 
 test('the receiver’s end-ack, cancel, error and going offline end transfers; others stay', () => {

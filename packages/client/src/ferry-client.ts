@@ -21,6 +21,7 @@ import {
   MEDIA_TASK_ID_BASE,
   MESSAGE_TIMEOUT_MS,
   type MediaMessage,
+  RELAY_USER_WINDOW_BYTES,
   type SendReceipt,
   USER_ID_PATTERN,
   utf8Encode,
@@ -42,6 +43,7 @@ import type {
 import { OutgoingTransfer } from './outgoing-transfer.js'
 import type { PeerLink } from './peer-link.js'
 import { Receiver } from './receiver.js'
+import { RelayPool } from './relay-pool.js'
 import { RelayPacer, relayChannel } from './relay-transport.js'
 import { ClientRooms } from './rooms/client-rooms.js'
 import type { RoomSendOptions } from './rooms/room-types.js'
@@ -79,6 +81,8 @@ export class FerryClient {
   private serverRelays = true
   private serverRelayRate = DEFAULT_RELAY_BYTES_PER_SECOND
   private readonly relayPacer = new RelayPacer(() => this.serverRelayRate)
+  private serverRelayWindow = RELAY_USER_WINDOW_BYTES
+  private readonly relayPool = new RelayPool(() => this.serverRelayWindow)
   private readonly media: ClientMedia
   private readonly rooms: ClientRooms
 
@@ -164,6 +168,7 @@ export class FerryClient {
           resolve()
         } else this.rooms.rejoin()
       })
+      socket.on('session:ready', ({ relayWindowBytes }) => this.useRelayWindow(relayWindowBytes))
       socket.on('session:ended', ({ code, message }) => this.shutdown(code, message))
       socket.on('disconnect', () => {
         if (this.connection === 'connected') this.setState('disconnected')
@@ -381,6 +386,12 @@ export class FerryClient {
     return this.links && this.connection !== 'closed' ? this.socket : undefined
   }
 
+  /** The relay window `session:ready` announced (all relayed transfers share it), or the protocol's. */
+  private useRelayWindow(bytes: number | undefined): void {
+    const valid = typeof bytes === 'number' && Number.isSafeInteger(bytes) && bytes > 0
+    this.serverRelayWindow = valid ? bytes : RELAY_USER_WINDOW_BYTES
+  }
+
   private checkTarget(to: string): FerryError | undefined {
     if (!this.links || this.connection === 'closed') return new FerryError('not-logged-in', 'call connect() first')
     if (typeof to !== 'string' || !USER_ID_PATTERN.test(to)) return new FerryError('invalid-target', `bad user id`)
@@ -446,6 +457,7 @@ export class FerryClient {
       requestLink: (to) => request(socket, 'link:request', { to }),
       sendSignal: (to, link, data) => request(socket, 'link:signal', { to, link, data }),
       relayChannel: (peer) => relayChannel(socket, peer, this.relayPacer),
+      relayPool: this.relayPool,
       handlers: {
         open: (link) => this.emitter.emit('link', { peer: link.peer, state: 'open', transport: link.transport! }),
         frame: (link, bytes) => this.onFrame(link, bytes),
@@ -489,6 +501,7 @@ export class FerryClient {
       return
     }
     const frame = decoded.frame
+    this.relayPool.onFrame(link, frame)
     if (frame.taskId >= MEDIA_TASK_ID_BASE) {
       this.media.onFrame(link, frame)
       return

@@ -107,12 +107,12 @@ export const RELAY_USER_WINDOW_BYTES = 4 * WINDOW_BYTES
 export const MAX_RELAY_TRANSFERS_PER_USER = 64
 
 /**
- * How long the relay keeps charging a transfer its sender cancelled or failed while it waits for the
- * receiver's confirmation. A receiver answers at once when it reads the cancel; one that has not read
- * it this long has also missed Socket.IO's heartbeat (25 s interval + 20 s timeout) and been
- * disconnected, which frees what the server held for it.
+ * How long after its latest chunk the relay keeps charging a transfer it has heard nothing more about
+ * (one whose sender cancelled it and whose receiver never confirmed, say). Socket.IO's heartbeat
+ * (a ping every 25 s, answered within 20 s, queued behind the frames) means that by then the receiver
+ * has read every byte relayed to it, or has been disconnected, which frees what the server held for it.
  */
-export const RELAY_CANCEL_HOLD_MS = 60_000
+export const RELAY_HOLD_MS = 60_000
 
 /**
  * Default relay budget per user, in bytes per second (a token bucket with this refill and twice it as
