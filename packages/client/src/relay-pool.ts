@@ -8,6 +8,22 @@ import { type Frame, MAX_RELAY_TRANSFERS_PER_USER, RELAY_HOLD_MS } from '@ferry/
  */
 export const CLIENT_RELAY_HOLD_MS = 2 * RELAY_HOLD_MS
 
+/**
+ * The share of the pool the transfers to one peer may hold together. A peer that never acks, or never
+ * confirms an end, ties up what it holds until the hold passes; half leaves the other half to everyone
+ * else, and is still two transfer windows, more than one peer's share of the relay rate needs.
+ */
+export const RELAY_PEER_SHARE = 0.5
+
+export interface RelayPoolLimits {
+  /** Transfers charged at once, running or held: the server's MAX_RELAY_TRANSFERS_PER_USER. */
+  maxTransfers: number
+  /** How long a transfer this side ended stays charged without the receiver's confirmation. */
+  holdMs: number
+  /** The share of the pool one peer's transfers may hold together. */
+  peerShare: number
+}
+
 /** What the pool needs of a link: whether it is gone (a closed link's charges are over). */
 export interface PoolLink {
   readonly state: string
@@ -27,20 +43,31 @@ export interface PoolLink {
  * - a transfer this side cancelled or failed stays charged (`hold`) until the receiver confirms, the
  *   link closes, or CLIENT_RELAY_HOLD_MS passes.
  *
- * Chunks that do not fit wait; the pool wakes whoever waits when room comes back.
+ * The transfers to one peer hold at most RELAY_PEER_SHARE of it. Chunks that do not fit wait; the
+ * pool wakes whoever waits when room comes back.
  */
 export class RelayPool {
   #chargedBytes = 0
   #transfers = 0
   readonly #held = new Map<PoolLink, Map<number, RelayCharge>>()
+  /** Chunk bytes charged per link (per peer: one link each at a time). */
+  readonly #byLink = new Map<PoolLink, number>()
   readonly #waiting = new Set<() => void>()
+
+  readonly #limits: RelayPoolLimits
 
   /** `limitBytes()` is read on every use, so a window announced by the server later applies at once. */
   constructor(
     private readonly limitBytes: () => number,
-    private readonly maxTransfers = MAX_RELAY_TRANSFERS_PER_USER,
-    private readonly holdMs = CLIENT_RELAY_HOLD_MS,
-  ) {}
+    limits: Partial<RelayPoolLimits> = {},
+  ) {
+    this.#limits = {
+      maxTransfers: MAX_RELAY_TRANSFERS_PER_USER,
+      holdMs: CLIENT_RELAY_HOLD_MS,
+      peerShare: RELAY_PEER_SHARE,
+      ...limits,
+    }
+  }
 
   /** Chunk bytes out and not yet given back. */
   get chargedBytes(): number {
@@ -78,20 +105,30 @@ export class RelayPool {
   }
 
   /** @internal Room for a transfer's first chunk (a new transfer) or another chunk of a running one. */
-  take(bytes: number, opening: boolean, wake: () => void): boolean {
-    const fits = this.#chargedBytes + bytes <= this.limitBytes() && (!opening || this.#transfers < this.maxTransfers)
+  take(link: PoolLink, bytes: number, opening: boolean, wake: () => void): boolean {
+    const limit = this.limitBytes()
+    const linkBytes = this.#byLink.get(link) ?? 0
+    const fits =
+      this.#chargedBytes + bytes <= limit &&
+      // A peer holding nothing may always have one chunk out, however small the pool.
+      (linkBytes === 0 || linkBytes + bytes <= limit * this.#limits.peerShare) &&
+      (!opening || this.#transfers < this.#limits.maxTransfers)
     if (!fits) {
       this.#waiting.add(wake)
       return false
     }
     if (opening) this.#transfers++
     this.#chargedBytes += bytes
+    this.#byLink.set(link, linkBytes + bytes)
     return true
   }
 
   /** @internal Bytes (and, when `closing`, the transfer) given back. */
-  giveBack(bytes: number, closing: boolean): void {
+  giveBack(link: PoolLink, bytes: number, closing: boolean): void {
     this.#chargedBytes -= bytes
+    const linkBytes = (this.#byLink.get(link) ?? 0) - bytes
+    if (linkBytes > 0) this.#byLink.set(link, linkBytes)
+    else this.#byLink.delete(link)
     if (closing) this.#transfers--
     if (this.#waiting.size === 0) return
     const waiting = [...this.#waiting]
@@ -117,7 +154,7 @@ export class RelayPool {
 
   /** @internal */
   get holdTimeMs(): number {
-    return this.holdMs
+    return this.#limits.holdMs
   }
 }
 
@@ -151,7 +188,7 @@ export class RelayCharge {
     // An ended transfer sends no more chunks: the server would take one as a protocol violation.
     if (this.#state === 'held' || this.#state === 'over') return false
     const opening = this.#state === 'idle'
-    if (!this.pool.take(bytes, opening, wake)) return false
+    if (!this.pool.take(this.link, bytes, opening, wake)) return false
     if (opening) {
       this.#state = 'open'
       this.#ackedTo = offset
@@ -168,7 +205,7 @@ export class RelayCharge {
     const credit = Math.min(received - this.#ackedTo, this.#unacked)
     this.#ackedTo = received
     this.#unacked -= credit
-    this.pool.giveBack(credit, false)
+    this.pool.giveBack(this.link, credit, false)
   }
 
   /** The receiver said it has every byte before `offset`, and the transfer goes on from there. */
@@ -178,7 +215,7 @@ export class RelayCharge {
     const credit = this.#unacked - unacked
     this.#unacked = unacked
     this.#ackedTo = offset
-    this.pool.giveBack(credit, false)
+    this.pool.giveBack(this.link, credit, false)
   }
 
   /** The transfer is over for the server too (it succeeded, the receiver ended it, its link closed). */
@@ -192,7 +229,7 @@ export class RelayCharge {
     if (state === 'idle') return
     const bytes = this.#unacked
     this.#unacked = 0
-    this.pool.giveBack(bytes, true)
+    this.pool.giveBack(this.link, bytes, true)
   }
 
   /** This side cancelled or failed the transfer: still charged until the receiver confirms. */

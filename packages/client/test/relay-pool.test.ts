@@ -14,9 +14,8 @@ const never = (): void => {}
 
 test('chunks take room from the pool, wait when it is full, and go once an ack gives some back', () => {
   const pool = new RelayPool(() => 100)
-  const link = { state: 'open' }
-  const a = pool.charge(link, 1)
-  const b = pool.charge(link, 2)
+  const a = pool.charge({ state: 'open' }, 1)
+  const b = pool.charge({ state: 'open' }, 2)
   let woken = 0
   assert.equal(a.take(0, 60, never), true)
   assert.equal(
@@ -40,6 +39,21 @@ test('chunks take room from the pool, wait when it is full, and go once an ack g
   b.release()
   assert.equal(pool.chargedBytes, 0)
   assert.equal(pool.transfers, 1)
+})
+
+test('one peer’s transfers hold at most their share of the pool; a peer holding nothing may send a chunk', () => {
+  const pool = new RelayPool(() => 100)
+  const stalled = { state: 'open' }
+  const other = { state: 'open' }
+  const first = pool.charge(stalled, 1)
+  const second = pool.charge(stalled, 2)
+  assert.equal(first.take(0, 30, never), true)
+  assert.equal(second.take(0, 20, never), true)
+  assert.equal(second.take(20, 10, never), false, 'a peer never acking gets no more than half')
+  assert.equal(pool.charge(other, 1).take(0, 50, never), true, 'the other half is for everyone else')
+  // However small the pool, a peer may have one chunk out.
+  const tiny = new RelayPool(() => 10)
+  assert.equal(tiny.charge({ state: 'open' }, 1).take(0, 8, never), true)
 })
 
 test('the window announced later applies at once', () => {
@@ -71,7 +85,7 @@ test('the pool holds as many transfers at once as the server tracks, and no more
 
 test('a transfer this side ended stays charged until the receiver confirms, its link closes, or the hold passes', (t) => {
   t.mock.timers.enable({ apis: ['setTimeout'] })
-  const pool = new RelayPool(() => 1000)
+  const pool = new RelayPool(() => 1000, { peerShare: 1 })
   const link = { state: 'open' }
   const [a, b, c, d] = [1, 2, 3, 4].map((id) => pool.charge(link, id))
   for (const charge of [a, b, c, d]) assert.equal(charge?.take(0, 100, never), true)
@@ -182,7 +196,8 @@ function chunkBytesOf(frames: Frame[], taskId: number): number {
 
 test('transfers on a relayed link share the pool: chunks wait for acks, a cancel holds its share until confirmed', async () => {
   const C = CHUNK_BYTES
-  const pool = new RelayPool(() => 4 * C)
+  // One peer: its share is the whole pool here, so the transfers share all of it.
+  const pool = new RelayPool(() => 4 * C, { peerShare: 1 })
   const sent: Frame[] = []
   const ended = new Map<number, string>()
   const link = stubLink('relay', pool, sent)
@@ -253,7 +268,7 @@ test('a client drawing from the pool is never cut off by the server, whatever or
   }
   for (let run = 0; run < 100; run++) {
     const server = new RelayWindows(limits)
-    const pool = new RelayPool(() => POOL, limits.transfers)
+    const pool = new RelayPool(() => POOL, { maxTransfers: limits.transfers })
     const receivers = ['bob', 'carol'] as const
     const links = { bob: { state: 'open' }, carol: { state: 'open' } }
     /** Client → server, server → receiver, receiver → server, server → client: one queue each way per receiver. */
