@@ -37,7 +37,7 @@ const ERROR_TEXT: Record<FerryErrorCode, (peer: string) => string> = {
   'no-route': (peer) => `No path to ${peer}: direct connection failed and relay is off`,
   'media-not-found': () => 'That file is gone: expired, deleted, or nobody online has it',
   'message-too-large': () =>
-    `Message too large (max ${formatBytes(MAX_MESSAGE_BYTES)} of text, name and preview): shorten it`,
+    `Message too large (max ${formatBytes(MAX_MESSAGE_BYTES)} with text, name and preview): shorten it`,
   'invalid-mtype': () => 'That message type does not fit this kind of message',
   'not-a-member': () => 'You are not a member of that room or group',
   'empty-group': () => 'That group has nobody in it to send to',

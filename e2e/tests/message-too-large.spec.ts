@@ -2,10 +2,10 @@ import { readFile } from 'node:fs/promises'
 import { expect, test } from '../support/fixtures'
 import { writePng } from '../support/test-image'
 
-/** Over the 32 KB that a message's text, file name and thumbnail may take together. */
+/** Over the 32 KB that an encoded message (text, file name, thumbnail and the rest) may take. */
 const OVERSIZED_BYTES = 33 * 1024
 
-const TOO_LARGE = 'Message too large (max 32 KiB of text, name and preview): shorten it'
+const TOO_LARGE = 'Message too large (max 32 KiB with text, name and preview): shorten it'
 
 test('a text message over 32 KB is refused with message-too-large, and nothing arrives', async ({ users }) => {
   const [alice, bob] = await users.login('alice', 'bob')

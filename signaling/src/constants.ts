@@ -42,12 +42,8 @@ export const MIN_JWT_SECRET_BYTES = 32
  */
 export const RELAY_BURST_SECONDS = 2
 
-/**
- * Transfers of one sender the relay tracks at once. The server may hold a window per transfer for a
- * slow receiver, so this bounds what one user can make it hold (this many windows). A client relaying
- * more at once is cut off with `too-many-tasks`. 64 matches what a receiver accepts from one peer.
- */
-export const MAX_RELAY_TRANSFERS_PER_USER = 64
+/** Transfers of one sender the relay tracks at once: a protocol constant, since clients hold to it too. */
+export { MAX_RELAY_TRANSFERS_PER_USER } from '@ferry/protocol'
 
 /**
  * Shortest TURN secret accepted. Every logged-in user gets a username and its HMAC, enough to brute

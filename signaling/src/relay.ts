@@ -5,7 +5,7 @@ import { onClientEvent } from './events/client-event.js'
 import type { BucketTable } from './limits/bucket-table.js'
 import type { Logger } from './logger.js'
 import { checkRelayFrame, peekFrame } from './relay-frame.js'
-import { RelayWindows } from './relay-window.js'
+import type { RelayWindows } from './relay-window.js'
 import { userRoom } from './rooms.js'
 import { createSerialRunner } from './serial.js'
 import type { SessionStore } from './session-store.js'
@@ -26,6 +26,8 @@ export interface RelayContext {
   settings: RelaySettings
   /** Relay bytes by user id (RELAY_BURST_SECONDS of burst): a reconnect does not refill it. */
   budget: BucketTable
+  /** The relay windows of the user's transfers, kept while the user is online, across its connections. */
+  windows: RelayWindows
 }
 
 /**
@@ -36,10 +38,18 @@ export interface RelayContext {
  * A target that is oneself or offline gets the frame back as `relay:refused`. A sender that breaks the
  * rules is cut off (`session:ended`, then disconnected): a target that is not a user id or a frame
  * that is not binary (`invalid-argument`), one over MAX_RELAY_FRAME_BYTES or that does not decode
- * (`protocol-error`), more bytes than its rate allows (`rate-limited`), more unacknowledged bytes than
- * the window allows (`window-exceeded`), or too many transfers at once (`too-many-tasks`).
+ * (`protocol-error`), more bytes than its rate allows (`rate-limited`), more unacknowledged bytes in a
+ * transfer than the window allows or across its transfers than RELAY_USER_WINDOW_BYTES
+ * (`window-exceeded`), a chunk of a transfer it ended (`protocol-error`), or too many transfers at once
+ * (`too-many-tasks`); see `RelayWindows`. Chunks of a transfer its receiver already ended are dropped.
+ *
+ * The byte budget and the windows are the user's, not the connection's: a user who reconnects finds
+ * them as it left them (a new login after going offline starts afresh).
  */
-export function registerRelay(socket: FerrySocket, { io, store, logger, settings, budget }: RelayContext): void {
+export function registerRelay(
+  socket: FerrySocket,
+  { io, store, logger, settings, budget, windows }: RelayContext,
+): void {
   const from = socket.data.userId
   const refuse = (to: string, code: FerryErrorCode, message: string): void => {
     socket.emit('relay:refused', { to, code, message })
@@ -54,7 +64,6 @@ export function registerRelay(socket: FerrySocket, { io, store, logger, settings
     return
   }
 
-  const windows = new RelayWindows()
   const serial = createSerialRunner()
 
   onClientEvent(
@@ -80,6 +89,7 @@ export function registerRelay(socket: FerrySocket, { io, store, logger, settings
         cutOff(socket, verdict.code, verdict.message, logger)
         return
       }
+      if (verdict.drop) return
       void serial(async () => {
         if (!(await store.isOnline(to))) {
           windows.forgetPeer(to)

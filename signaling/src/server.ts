@@ -1,6 +1,11 @@
 import type { Server as HttpServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { DEFAULT_RELAY_BYTES_PER_SECOND, FerryError, type MediaStoreOffer } from '@ferry/protocol'
+import {
+  DEFAULT_RELAY_BYTES_PER_SECOND,
+  FerryError,
+  type MediaStoreOffer,
+  RELAY_USER_WINDOW_BYTES,
+} from '@ferry/protocol'
 import { Server, type ServerOptions } from 'socket.io'
 import { checkAdminKey } from './api/admin-key.js'
 import { type ApiHttpContext, createApiHandler } from './api/api-http.js'
@@ -33,6 +38,7 @@ import { MediaHolders } from './media-holders/media-holders.js'
 import { registerPresence } from './presence/presence-handlers.js'
 import { PresenceWatchers } from './presence/presence-watchers.js'
 import { type RelaySettings, registerRelay } from './relay.js'
+import { RelayWindows } from './relay-window.js'
 import { leaveAllRooms, registerRooms } from './rooms/room-handlers.js'
 import { RoomRegistry } from './rooms/room-registry.js'
 import { registerRouting } from './routing.js'
@@ -172,6 +178,8 @@ export async function createSignalingServer(options: SignalingServerOptions): Pr
   const deliveries = new Deliveries({ io, store })
   const rooms = new RoomRegistry(undefined, limits.settings.maxRoomMembers)
   const watchers = new PresenceWatchers()
+  /** The relay windows of each online user's transfers, across its connections (see `registerRelay`). */
+  const relayWindows = new Map<string, RelayWindows>()
   const relayBudget = new BucketTable({
     perSecond: relay.bytesPerSecond,
     burst: relay.bytesPerSecond * RELAY_BURST_SECONDS,
@@ -200,7 +208,12 @@ export async function createSignalingServer(options: SignalingServerOptions): Pr
       else cutOff(socket, 'rate-limited', 'too many events, slow down', logger)
     })
     registerRouting(socket, { io, store, logger, limits })
-    registerRelay(socket, { io, store, logger, settings: relay, budget: relayBudget })
+    let windows = relayWindows.get(userId)
+    if (windows === undefined) {
+      windows = new RelayWindows()
+      relayWindows.set(userId, windows)
+    }
+    registerRelay(socket, { io, store, logger, settings: relay, budget: relayBudget, windows })
     registerRooms(socket, { io, logger, rooms, deliveries, limits })
     registerMediaHolders(socket, { store, logger, holders: mediaHolders, limits })
     registerPresence(socket, { io, store, logger, watchers, limits })
@@ -212,6 +225,7 @@ export async function createSignalingServer(options: SignalingServerOptions): Pr
       offer: withMedia(offer, media?.admit(socket)),
       onReady: (ready) => deliveries.flush(ready),
       onOffline: (userId) => {
+        relayWindows.delete(userId)
         leaveAllRooms(io, rooms, userId)
         mediaHolders.forget(userId)
       },
@@ -273,7 +287,10 @@ function tokenRules(options: SignalingServerOptions): TokenRules | undefined {
 function sessionOffer(relay: RelaySettings, turn: TurnSettings | undefined): (userId: string) => SessionOffer {
   return (userId) => {
     const offer: SessionOffer = { iceServers: turn ? [turnCredentials(turn, userId)] : [], relay: relay.enabled }
-    if (relay.enabled) offer.relayBytesPerSecond = relay.bytesPerSecond
+    if (relay.enabled) {
+      offer.relayBytesPerSecond = relay.bytesPerSecond
+      offer.relayWindowBytes = RELAY_USER_WINDOW_BYTES
+    }
     return offer
   }
 }

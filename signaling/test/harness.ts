@@ -6,6 +6,7 @@ import {
   DEFAULT_RELAY_BYTES_PER_SECOND,
   type HandshakeAuth,
   MEDIA_RETENTION_MS,
+  RELAY_USER_WINDOW_BYTES,
   type ServerToClientEvents,
   type SessionReadyMessage,
   type SignalData,
@@ -29,6 +30,7 @@ export const DEFAULT_OFFER = {
   iceServers: [],
   relay: true,
   relayBytesPerSecond: DEFAULT_RELAY_BYTES_PER_SECOND,
+  relayWindowBytes: RELAY_USER_WINDOW_BYTES,
   media: { maxBytes: DEFAULT_MEDIA_MAX_BYTES, retentionMs: MEDIA_RETENTION_MS },
 }
 

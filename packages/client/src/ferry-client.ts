@@ -23,6 +23,7 @@ import {
   MEDIA_TASK_ID_BASE,
   MESSAGE_TIMEOUT_MS,
   type MediaMessage,
+  RELAY_USER_WINDOW_BYTES,
   type SendReceipt,
   SHA256_BYTES,
   USER_ID_PATTERN,
@@ -47,6 +48,7 @@ import { fromPeer } from './peer-codes.js'
 import type { PeerLink } from './peer-link.js'
 import { ClientPresence } from './presence/client-presence.js'
 import { Receiver } from './receiver.js'
+import { RelayPool } from './relay-pool.js'
 import { RelayPacer, relayChannel } from './relay-transport.js'
 import { ClientRooms } from './rooms/client-rooms.js'
 import type { RoomSendOptions } from './rooms/room-types.js'
@@ -84,6 +86,8 @@ export class FerryClient {
   private serverRelays = true
   private serverRelayRate = DEFAULT_RELAY_BYTES_PER_SECOND
   private readonly relayPacer = new RelayPacer(() => this.serverRelayRate)
+  private serverRelayWindow = RELAY_USER_WINDOW_BYTES
+  private readonly relayPool = new RelayPool(() => this.serverRelayWindow)
   private readonly media: ClientMedia
   private readonly rooms: ClientRooms
 
@@ -169,10 +173,11 @@ export class FerryClient {
       onServerEvent(
         socket,
         'session:ready',
-        ({ userId, online, iceServers, relay, relayBytesPerSecond, media }) => {
+        ({ userId, online, iceServers, relay, relayBytesPerSecond, relayWindowBytes, media }) => {
           this.serverIceServers = iceServers
           this.serverRelays = relay
           if (relayBytesPerSecond !== undefined) this.serverRelayRate = relayBytesPerSecond
+          this.useRelayWindow(relayWindowBytes)
           if (!this.links) this.links = this.createLinks(userId)
           this.me = userId
           this.media.onSession(userId, media)
@@ -301,7 +306,8 @@ export class FerryClient {
 
   /**
    * Sends a text, file or image message: one frame, confirmed by the receiver (its `message` event).
-   * Text + file name + thumbnail over MAX_MESSAGE_BYTES fail with `message-too-large`.
+   * A message that encodes to more than MAX_MESSAGE_BYTES (text, file name, thumbnail and the rest)
+   * fails with `message-too-large`.
    */
   sendMessage(to: string, message: FerryMessage | string, options: SendOptions = {}): Task {
     const entry = this.tasks.create('message', to, options.cookie, (event) => this.emitter.emit('result', event))
@@ -423,6 +429,12 @@ export class FerryClient {
     return this.links && this.connection !== 'closed' ? this.socket : undefined
   }
 
+  /** The relay window `session:ready` announced (all relayed transfers share it), or the protocol's. */
+  private useRelayWindow(bytes: number | undefined): void {
+    const valid = typeof bytes === 'number' && Number.isSafeInteger(bytes) && bytes > 0
+    this.serverRelayWindow = valid ? bytes : RELAY_USER_WINDOW_BYTES
+  }
+
   private checkTarget(to: string): FerryError | undefined {
     if (!this.links || this.connection === 'closed') return new FerryError('not-logged-in', 'call connect() first')
     if (typeof to !== 'string' || !USER_ID_PATTERN.test(to)) return new FerryError('invalid-target', `bad user id`)
@@ -494,6 +506,7 @@ export class FerryClient {
       requestLink: (to) => request(socket, 'link:request', { to }),
       sendSignal: (to, link, data) => request(socket, 'link:signal', { to, link, data }),
       relayChannel: (peer) => relayChannel(socket, peer, this.relayPacer),
+      relayPool: this.relayPool,
       handlers: {
         open: (link) => {
           this.presence.follow(link.peer)
@@ -540,6 +553,7 @@ export class FerryClient {
       return
     }
     const frame = fromPeer(decoded.frame)
+    this.relayPool.onFrame(link, frame)
     if (frame.taskId >= MEDIA_TASK_ID_BASE) {
       this.media.onFrame(link, frame)
       return

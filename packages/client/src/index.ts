@@ -17,6 +17,7 @@ export {
   type MediaInfo,
   type MediaMessage,
   MTYPE,
+  messageBytes,
   type RoomMemberEvent,
   type SendReceipt,
   type TextMessage,

@@ -1,5 +1,6 @@
 import type { Ack, FerryErrorCode, SignalData } from '@ferry/protocol'
 import { PeerLink, type PeerLinkHandlers } from './peer-link.js'
+import type { RelayPool } from './relay-pool.js'
 import type { FrameChannel } from './send-queue.js'
 import type { TransportMode } from './types.js'
 
@@ -12,6 +13,8 @@ export interface LinkManagerOptions {
   requestLink(to: string): Promise<Ack>
   sendSignal(to: string, link: string, data: SignalData): Promise<Ack>
   relayChannel(peer: string): FrameChannel
+  /** The relay window every relayed transfer of this client draws from. */
+  relayPool?: RelayPool
   handlers: Omit<PeerLinkHandlers, 'signal'>
 }
 
@@ -98,6 +101,7 @@ export class LinkManager {
       rtcConfig: this.o.rtcConfig(),
       directTimeoutMs: this.o.directTimeoutMs,
       relayChannel: () => this.o.relayChannel(peer),
+      ...(this.o.relayPool ? { relayPool: this.o.relayPool } : {}),
       handlers: {
         ...handlers,
         signal: (l, data) => {

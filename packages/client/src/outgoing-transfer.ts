@@ -9,6 +9,7 @@ import {
 } from '@ferry/protocol'
 import { IdleTimer } from './idle-timer.js'
 import type { PeerLink } from './peer-link.js'
+import type { RelayCharge } from './relay-pool.js'
 import type { FrameSource } from './send-queue.js'
 import type { FileSource, Hasher } from './types.js'
 
@@ -24,6 +25,12 @@ interface PendingRead {
   length: number
   /** The chunk frame, once the read has finished. */
   frame?: Uint8Array
+}
+
+/** A chunk frame read, hashed and ready to go. */
+interface ReadyChunk {
+  offset: number
+  frame: Uint8Array
 }
 
 export interface OutgoingTransferOptions {
@@ -43,11 +50,13 @@ export interface OutgoingTransferOptions {
  * buffers, hashing as it reads; hands frames to the link's queue when asked; keeps at most
  * WINDOW_BYTES beyond the receiver's last ack; reports progress from acks; ends on the receiver's end-ack.
  * When the link changes transport mid-transfer it stops, and goes on from where the receiver says.
+ * On the relay, its chunks also draw from the client's relay pool (see `RelayPool`): charged from the
+ * first chunk relayed, given back by acks, held after this side cancelled or failed it.
  */
 export class OutgoingTransfer implements FrameSource {
   readonly size: number
   private readonly startFrame: Uint8Array
-  private ready: Uint8Array[] = []
+  private ready: ReadyChunk[] = []
   private reads: PendingRead[] = []
   /** Where the next read starts. */
   private readCursor = 0
@@ -64,6 +73,8 @@ export class OutgoingTransfer implements FrameSource {
   private finished = false
   private readonly idle: IdleTimer
   private hasher: Hasher | undefined
+  /** The relay pool's account of this transfer, from its first chunk on a relayed link. */
+  private charge: RelayCharge | undefined
 
   constructor(private readonly o: OutgoingTransferOptions) {
     this.size = o.source.size
@@ -91,10 +102,12 @@ export class OutgoingTransfer implements FrameSource {
 
   nextFrame(): Uint8Array | undefined {
     if (this.finished || this.suspended) return undefined
-    const frame = this.ready.shift()
-    if (frame) {
+    const chunk = this.ready[0]
+    if (chunk) {
+      if (!this.drawFromPool(chunk)) return undefined
+      this.ready.shift()
       this.fill()
-      return frame
+      return chunk.frame
     }
     if (this.readBytes === this.size && this.hasher && !this.endSent) {
       this.endSent = true
@@ -111,6 +124,7 @@ export class OutgoingTransfer implements FrameSource {
     }
     this.idle.touch()
     this.acked = received
+    this.charge?.credit(received)
     if (received > this.reported) {
       this.reported = received
       this.o.onProgress(received, this.size)
@@ -125,19 +139,22 @@ export class OutgoingTransfer implements FrameSource {
       return
     }
     if (this.reported < this.size) this.o.onProgress(this.size, this.size)
-    this.end()
+    this.end(undefined, 'release')
   }
 
   /** The receiver cancelled, or reported an error. */
   onPeerEnd(code: FerryErrorCode, message: string): void {
     if (this.suspended && code === 'unknown-task') {
-      // The start frame was lost with the old transport: begin again on the new one.
+      // The start frame was lost with the old transport: begin again on the new one, a new transfer
+      // to the relay too (the receiver's answer ended the old one there).
+      this.charge?.release()
+      this.charge = undefined
       this.o.link.queue.sendControl(this.startFrame)
       this.acked = 0
       this.rewind(0)
       return
     }
-    this.end(new FerryError(code, message))
+    this.end(new FerryError(code, message), 'release')
   }
 
   /**
@@ -164,6 +181,7 @@ export class OutgoingTransfer implements FrameSource {
       return
     }
     this.idle.touch()
+    this.charge?.rebase(offset)
     this.rewind(offset)
   }
 
@@ -171,12 +189,12 @@ export class OutgoingTransfer implements FrameSource {
   cancel(): void {
     if (this.finished) return
     this.o.link.queue.sendControl(encodeFrame({ type: 'cancel', taskId: this.o.wireId, origin: 'sender' }))
-    this.end(new FerryError('cancelled', 'cancelled by the sender'))
+    this.end(new FerryError('cancelled', 'cancelled by the sender'), 'hold')
   }
 
   /** The link went away: nothing can be sent any more. */
   onLinkClosed(code: FerryErrorCode, message: string): void {
-    this.end(new FerryError(code, message))
+    this.end(new FerryError(code, message), 'release')
   }
 
   private rewind(offset: number): void {
@@ -196,17 +214,32 @@ export class OutgoingTransfer implements FrameSource {
     this.o.link.queue.sendControl(
       encodeFrame({ type: 'error', taskId: this.o.wireId, origin: 'sender', code, message }),
     )
-    this.end(new FerryError(code, message))
+    this.end(new FerryError(code, message), 'hold')
   }
 
-  private end(error?: FerryError): void {
+  /**
+   * Ends the transfer once. `charge`: what becomes of its relay charge, `release` when the receiver
+   * ended it (or the link is gone), `hold` when this side did and the receiver has yet to confirm.
+   */
+  private end(error: FerryError | undefined, charge: 'release' | 'hold'): void {
     if (this.finished) return
     this.finished = true
     this.idle.stop()
+    if (charge === 'hold') this.charge?.hold()
+    else this.charge?.release()
     this.ready = []
     this.o.link.queue.removeSource(this)
     void this.o.source.close().catch(() => {})
     this.o.onEnd(error)
+  }
+
+  /** On a relayed link, charges `chunk` to the relay pool; false when it has to wait for room. */
+  private drawFromPool(chunk: ReadyChunk): boolean {
+    const { link } = this.o
+    const pool = link.relayPool
+    if (!pool) return true
+    this.charge ??= pool.charge(link, this.o.wireId)
+    return this.charge.take(chunk.offset, chunk.frame.length - CHUNK_HEADER_BYTES, () => link.queue.wake())
   }
 
   private fill(): void {
@@ -269,7 +302,7 @@ export class OutgoingTransfer implements FrameSource {
         this.hashedBytes = end
       }
       this.readBytes = end
-      this.ready.push(frame)
+      this.ready.push({ offset, frame })
       took = true
     }
     if (!took) return

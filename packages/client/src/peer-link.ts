@@ -1,5 +1,6 @@
 import type { FerryErrorCode, SignalData } from '@ferry/protocol'
 import { DirectTransport } from './direct-transport.js'
+import type { RelayPool } from './relay-pool.js'
 import { RELAY_CHUNK_BYTES } from './relay-transport.js'
 import { type FrameChannel, SendQueue } from './send-queue.js'
 import type { LinkTransport, TransportMode } from './types.js'
@@ -32,6 +33,8 @@ export interface PeerLinkOptions {
   /** How long the direct connection may take to open before the link falls back (or fails). */
   directTimeoutMs: number
   relayChannel(): FrameChannel
+  /** The relay window this client's relayed transfers share. */
+  relayPool?: RelayPool
   handlers: PeerLinkHandlers
 }
 
@@ -68,6 +71,11 @@ export class PeerLink {
     else this.startDirect()
   }
 
+  /** The relay pool that transfers on this link draw from while it relays; none on a direct path. */
+  get relayPool(): RelayPool | undefined {
+    return this.transport === 'relay' ? this.o.relayPool : undefined
+  }
+
   /** Hands the peer's signaling data to the direct connection. */
   signal(data: SignalData): void {
     this.direct?.signal(data)
@@ -87,6 +95,7 @@ export class PeerLink {
     this.direct = undefined
     this.queue.close()
     this.o.handlers.close(this, code, message)
+    this.o.relayPool?.onLinkClosed(this)
   }
 
   private startDirect(): void {

@@ -144,9 +144,13 @@ export class Receiver {
     else replyError(link, taskId, 'unknown-task', 'no such incoming transfer')
   }
 
-  /** The sender cancelled or failed the transfer. */
+  /**
+   * The sender cancelled or failed the transfer. Confirmed with a cancel of ours whether we knew the
+   * task or not: the relay keeps charging the sender for the transfer until the receiver confirms.
+   */
   onSenderEnd(link: PeerLink, taskId: number, code: FerryErrorCode, message: string): void {
     this.find(link, taskId)?.transfer.onPeerEnd(code, message)
+    link.queue.sendControl(encodeFrame({ type: 'cancel', taskId, origin: 'receiver' }))
   }
 
   cancel(from: string, taskId: string): CancelResult {

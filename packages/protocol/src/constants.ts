@@ -91,6 +91,30 @@ export const MAX_RELAY_FRAME_BYTES = DEFAULT_CHUNK_BYTES + 1024
 export const RELAY_WINDOW_LIMIT_BYTES = WINDOW_BYTES + DEFAULT_CHUNK_BYTES
 
 /**
+ * Chunk bytes one user may have relayed and not yet acknowledged by their receivers, across all its
+ * transfers (announced as `relayWindowBytes`); past it the relay cuts the sender off. This is what the
+ * server holds for one sending user. Four windows: all of a user's transfers share its relay byte rate,
+ * so more bytes in flight would not make them faster; four let a transfer to a receiver that stalls
+ * fill its whole window while the user's transfers to others keep going.
+ */
+export const RELAY_USER_WINDOW_BYTES = 4 * WINDOW_BYTES
+
+/**
+ * Transfers of one sender the relay tracks at once, running or ended by the sender and not yet
+ * confirmed by the receiver. A client relaying more is cut off with `too-many-tasks`, so clients hold
+ * to it too. 64 matches what a receiver accepts from one peer.
+ */
+export const MAX_RELAY_TRANSFERS_PER_USER = 64
+
+/**
+ * How long after its latest chunk the relay keeps charging a transfer it has heard nothing more about
+ * (one whose sender cancelled it and whose receiver never confirmed, say). Socket.IO's heartbeat
+ * (a ping every 25 s, answered within 20 s, queued behind the frames) means that by then the receiver
+ * has read every byte relayed to it, or has been disconnected, which frees what the server held for it.
+ */
+export const RELAY_HOLD_MS = 60_000
+
+/**
  * Default relay budget per user, in bytes per second (a token bucket with this refill and twice it as
  * burst). A relay spends the server's bandwidth; operators raise it where that is cheap.
  */
@@ -138,7 +162,10 @@ export const MEDIA_SOURCE_TIMEOUT_MS = 10_000
  */
 export const MEDIA_PIECE_BYTES = 4 * 1024 * 1024
 
-/** Text + file name + thumbnail of one message, at most (Agora: 32 KB). */
+/**
+ * One encoded message (`encodeMessage`: its fields as JSON, then its thumbnail), at most, whatever its
+ * type (Agora: 32 KB). Bounding the encoding bounds what a server stores and fans out per message.
+ */
 export const MAX_MESSAGE_BYTES = 32 * 1024
 
 /** A message to a peer that is not confirmed within this long fails with `idle-timeout` (Agora: 10 s). */

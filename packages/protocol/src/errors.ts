@@ -67,7 +67,7 @@ export const ERROR_CODES = {
   'no-route': 29,
   /** Agora download NOT_EXIST. No such media id: never uploaded, expired, or held by nobody reachable. */
   'media-not-found': 30,
-  /** Agora INVALID_MESSAGE. A message whose text, file name and thumbnail are over `MAX_MESSAGE_BYTES`. */
+  /** Agora INVALID_MESSAGE. A message whose encoding (text, file name, thumbnail and the rest) is over `MAX_MESSAGE_BYTES`. */
   'message-too-large': 31,
   /** LiveData "invalid mtype". An mtype outside the ranges of `MTYPE` (see delivery.ts). */
   'invalid-mtype': 32,

@@ -6,6 +6,12 @@ import type { FerryErrorCode } from './errors.js'
  *
  * Direction: cmd, start, chunk and end go from the task's sender to its receiver; ack and end-ack go
  * back. Cancel, error and resume can go either way, so they say which end wrote them (`origin`).
+ *
+ * Ending a transfer: a receiver answers a cancel or error from the sender (origin `sender`) with a
+ * cancel of its own (origin `receiver`) for the same task id, whether it knew the task or not; a
+ * sender ignores frames for tasks it does not know, so the exchange stops there. The answer is what
+ * tells the relay that the receiver has read everything of the transfer: until it passes, the relay
+ * keeps charging the sender's window for it (see the server's RelayWindows).
  */
 export type TransferKind = 'buffer' | 'file'
 
@@ -63,6 +69,7 @@ export interface EndAckFrame {
   taskId: number
 }
 
+/** Ends a task from either end; from the sender, answered by the receiver's own cancel (see above). */
 export interface CancelFrame {
   type: 'cancel'
   taskId: number

@@ -1,147 +1,120 @@
-import { MAX_MESSAGE_BYTES, MAX_MIME_BYTES, MAX_NAME_BYTES, MEDIA_ID_PATTERN, USER_ID_PATTERN } from './constants.js'
+import { MAX_MESSAGE_BYTES } from './constants.js'
 import type { FerryErrorCode } from './errors.js'
-import type { FerryMessage, MediaInfo } from './messages.js'
+import type { FerryMessage } from './messages.js'
+import { MESSAGE_JSON_KEYS, MediaInfoSchema, MessageJsonSchema, MessageSchema } from './schemas/message.js'
+import { parseValue } from './schemas/parse.js'
 import { utf8Decode, utf8Encode } from './text.js'
 
 /**
  * Binary layout of a message (the payload of a `message` frame, and of a message kept by a server):
  *
  *   u32  JSON length
- *   JSON (UTF-8) of every field but the thumbnail
- *   thumbnail bytes (rest; may be empty)
+ *   JSON (UTF-8) of every field but the thumbnail (MESSAGE_JSON_KEYS, in that order)
+ *   thumbnail bytes (rest; may be empty; file and image messages only)
  *
- * The thumbnail travels raw, not as base64, so a 32 KB thumbnail costs 32 KB.
+ * The thumbnail travels raw, not as base64, so a 16 KB thumbnail costs 16 KB. The whole encoding,
+ * header included, is at most MAX_MESSAGE_BYTES, whatever the type. Decoding checks every field's
+ * type (`MessageJsonSchema`) and the size of the message as it would be encoded again, so what a
+ * server passes on is never bigger than what it was given, and decode → encode → decode is the
+ * identity for every message that decodes.
  */
 
-export type MessageCheck = { ok: true } | { ok: false; code: FerryErrorCode; reason: string }
+export type MessageCheck = { ok: true; message: FerryMessage } | { ok: false; code: FerryErrorCode; reason: string }
 
 export type MessageDecodeResult =
   | { ok: true; message: FerryMessage }
   | { ok: false; code: FerryErrorCode; reason: string }
 
-const SHA256_HEX = /^[0-9a-f]{64}$/
+const HEADER_BYTES = 4
 
-/** Bytes that count toward MAX_MESSAGE_BYTES: text, file name and thumbnail, as Agora counts them. */
+/** The bytes `encodeMessage(message)` produces, counted without building them: what MAX_MESSAGE_BYTES bounds. */
 export function messageBytes(message: FerryMessage): number {
-  if (message.type === 'text') return utf8Encode(message.text).length
-  return utf8Encode(message.text ?? '').length + utf8Encode(message.fileName).length + (message.thumbnail?.length ?? 0)
+  return HEADER_BYTES + jsonOf(message).length + thumbnailOf(message).length
 }
 
-/** Checks a message's shape and size. Never throws, whatever `message` is. */
+/**
+ * Checks a message an application hands over: each field's type (else `invalid-argument`) and its
+ * encoded size (else `message-too-large`). The message comes back with only its known fields.
+ * Never throws, whatever `message` is.
+ */
 export function checkMessage(message: unknown): MessageCheck {
-  const reason = shapeError(message)
-  if (reason) return { ok: false, code: 'invalid-argument', reason }
-  const bytes = messageBytes(message as FerryMessage)
-  if (bytes > MAX_MESSAGE_BYTES) {
-    return {
-      ok: false,
-      code: 'message-too-large',
-      reason: `${bytes} bytes of text, name and thumbnail, limit ${MAX_MESSAGE_BYTES}`,
-    }
-  }
-  return { ok: true }
+  const parsed = parseValue(MessageSchema, message)
+  if (!parsed.ok) return { ok: false, code: 'invalid-argument', reason: parsed.message }
+  const bytes = messageBytes(parsed.value)
+  if (bytes > MAX_MESSAGE_BYTES) return tooLarge(bytes)
+  return { ok: true, message: parsed.value }
 }
 
-/** Encodes a message that passed `checkMessage`. */
+/** Encodes a message that passed `checkMessage`: its known fields only. */
 export function encodeMessage(message: FerryMessage): Uint8Array {
-  const { thumbnail, ...fields } = message as FerryMessage & { thumbnail?: Uint8Array }
-  const json = utf8Encode(JSON.stringify(fields))
-  const out = new Uint8Array(4 + json.length + (thumbnail?.length ?? 0))
+  const json = jsonOf(message)
+  const thumbnail = thumbnailOf(message)
+  const out = new Uint8Array(HEADER_BYTES + json.length + thumbnail.length)
   new DataView(out.buffer).setUint32(0, json.length)
-  out.set(json, 4)
-  if (thumbnail) out.set(thumbnail, 4 + json.length)
+  out.set(json, HEADER_BYTES)
+  out.set(thumbnail, HEADER_BYTES + json.length)
   return out
 }
 
-/** Decodes and checks a message. Never throws: anything malformed comes back as `{ ok: false }`. */
+/**
+ * Decodes and checks a message off the network. Never throws, and allocates nothing by a size the
+ * bytes claim: anything malformed comes back as `{ ok: false }`, `message-too-large` for one over
+ * MAX_MESSAGE_BYTES, `protocol-error` otherwise.
+ */
 export function decodeMessage(bytes: Uint8Array): MessageDecodeResult {
-  if (bytes.length < 4) return { ok: false, code: 'protocol-error', reason: 'message shorter than its header' }
+  if (!(bytes instanceof Uint8Array)) return malformed('a message is bytes')
+  if (bytes.length > MAX_MESSAGE_BYTES) return tooLarge(bytes.length)
+  if (bytes.length < HEADER_BYTES) return malformed('message shorter than its header')
   const jsonLength = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(0)
-  if (jsonLength > bytes.length - 4) return { ok: false, code: 'protocol-error', reason: 'message JSON cut short' }
-  const text = utf8Decode(bytes.subarray(4, 4 + jsonLength))
-  if (text === undefined) return { ok: false, code: 'protocol-error', reason: 'message JSON is not UTF-8' }
+  if (jsonLength > bytes.length - HEADER_BYTES) return malformed('message JSON cut short')
+  const text = utf8Decode(bytes.subarray(HEADER_BYTES, HEADER_BYTES + jsonLength))
+  if (text === undefined) return malformed('message JSON is not UTF-8')
   let fields: unknown
   try {
     fields = JSON.parse(text)
   } catch {
-    return { ok: false, code: 'protocol-error', reason: 'message JSON does not parse' }
+    return malformed('message JSON does not parse')
   }
-  if (!isRecord(fields)) return { ok: false, code: 'protocol-error', reason: 'message JSON is not an object' }
-  const thumbnail = bytes.slice(4 + jsonLength)
-  const message = pick({ ...fields, ...(thumbnail.length > 0 ? { thumbnail } : {}) })
-  const check = checkMessage(message)
-  if (!check.ok)
-    return { ok: false, code: check.code === 'invalid-argument' ? 'protocol-error' : check.code, reason: check.reason }
-  return { ok: true, message: message as unknown as FerryMessage }
+  const parsed = parseValue(MessageJsonSchema, fields)
+  if (!parsed.ok) return malformed(`message ${parsed.message}`)
+  const thumbnail = bytes.subarray(HEADER_BYTES + jsonLength)
+  let message: FerryMessage = parsed.value
+  if (thumbnail.length > 0) {
+    if (message.type === 'text') return malformed('a text message carries no thumbnail')
+    message = { ...message, thumbnail: thumbnail.slice() }
+  }
+  // Numbers written short ("9e15") grow when written again: the limit holds for what would be passed on.
+  const size = messageBytes(message)
+  if (size > MAX_MESSAGE_BYTES) return tooLarge(size)
+  return { ok: true, message }
 }
 
-/** A MediaInfo's fields, checked. Never throws. */
+/** A MediaInfo's fields, checked: undefined when they are fine, else what is wrong. Never throws. */
 export function mediaInfoError(value: unknown): string | undefined {
-  if (!isRecord(value)) return 'not an object'
-  if (typeof value.mediaId !== 'string' || !MEDIA_ID_PATTERN.test(value.mediaId)) return 'bad mediaId'
-  if (typeof value.uploader !== 'string' || !USER_ID_PATTERN.test(value.uploader)) return 'bad uploader'
-  if (typeof value.fileName !== 'string' || utf8Encode(value.fileName).length > MAX_NAME_BYTES) return 'bad fileName'
-  if (!isCount(value.size) || value.size === 0) return 'bad size'
-  if (typeof value.mime !== 'string' || utf8Encode(value.mime).length > MAX_MIME_BYTES) return 'bad mime'
-  if (typeof value.sha256 !== 'string' || !SHA256_HEX.test(value.sha256)) return 'bad sha256'
-  if (!isCount(value.expiresAt)) return 'bad expiresAt'
-  return undefined
+  const parsed = parseValue(MediaInfoSchema, value)
+  return parsed.ok ? undefined : parsed.message
 }
 
-/** Only the known fields of a message, so nothing unexpected is passed on. */
-function pick(fields: Record<string, unknown>): Record<string, unknown> {
-  const known = [
-    'type',
-    'text',
-    'mediaId',
-    'uploader',
-    'fileName',
-    'size',
-    'mime',
-    'sha256',
-    'expiresAt',
-    'thumbnail',
-    'thumbnailMime',
-    'width',
-    'height',
-    'thumbnailWidth',
-    'thumbnailHeight',
-  ]
-  const out: Record<string, unknown> = {}
-  for (const key of known) if (fields[key] !== undefined) out[key] = fields[key]
-  return out
-}
-
-function shapeError(message: unknown): string | undefined {
-  if (!isRecord(message)) return 'a message is an object'
-  if (message.type === 'text') {
-    if (typeof message.text !== 'string') return 'a text message has a string `text`'
-    return undefined
+/** The JSON part of a message, UTF-8: its known fields, in MESSAGE_JSON_KEYS order. */
+function jsonOf(message: FerryMessage): Uint8Array {
+  const source = message as unknown as Record<string, unknown>
+  const fields: Record<string, unknown> = {}
+  for (const key of MESSAGE_JSON_KEYS[message.type] ?? []) {
+    if (source[key] !== undefined) fields[key] = source[key]
   }
-  if (message.type !== 'file' && message.type !== 'image') return 'message type is text, file or image'
-  const info = mediaInfoError(message as unknown as MediaInfo)
-  if (info) return info
-  if (message.text !== undefined && typeof message.text !== 'string') return 'bad text'
-  if (message.thumbnail !== undefined && !(message.thumbnail instanceof Uint8Array)) return 'thumbnail is a Uint8Array'
-  if (
-    message.thumbnailMime !== undefined &&
-    (typeof message.thumbnailMime !== 'string' || message.thumbnailMime.length > MAX_MIME_BYTES)
-  ) {
-    return 'bad thumbnailMime'
-  }
-  if (message.type === 'image') {
-    if (!isCount(message.width) || !isCount(message.height)) return 'an image message has width and height'
-    for (const key of ['thumbnailWidth', 'thumbnailHeight'] as const) {
-      if (message[key] !== undefined && !isCount(message[key])) return `bad ${key}`
-    }
-  }
-  return undefined
+  return utf8Encode(JSON.stringify(fields))
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
+function thumbnailOf(message: FerryMessage): Uint8Array {
+  return message.type !== 'text' && message.thumbnail instanceof Uint8Array ? message.thumbnail : EMPTY
 }
 
-function isCount(value: unknown): value is number {
-  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0
+const EMPTY = new Uint8Array(0)
+
+function tooLarge(bytes: number): { ok: false; code: FerryErrorCode; reason: string } {
+  return { ok: false, code: 'message-too-large', reason: `${bytes} bytes encoded, limit ${MAX_MESSAGE_BYTES}` }
+}
+
+function malformed(reason: string): { ok: false; code: FerryErrorCode; reason: string } {
+  return { ok: false, code: 'protocol-error', reason }
 }

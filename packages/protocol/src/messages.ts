@@ -1,7 +1,7 @@
 /**
  * Messages: small, one-shot, and typed. A file or image message carries a media id, not the content;
  * the receiver downloads the media by id (from its cache, an online peer that holds it, or the server
- * store). Text + file name + thumbnail of one message stay within MAX_MESSAGE_BYTES.
+ * store). A message encodes (`encodeMessage`) to at most MAX_MESSAGE_BYTES, its thumbnail included.
  */
 
 /** What a media id stands for. The SHA-256 is checked on every download. */

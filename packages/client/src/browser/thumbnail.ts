@@ -8,7 +8,7 @@ export const DEFAULT_THUMBNAIL_QUALITY = 0.7
 
 /**
  * Default most bytes of a thumbnail: half of MAX_MESSAGE_BYTES (32 KiB), leaving the other half to the
- * message's text and file name.
+ * rest of the encoded message (its text, file name and other fields).
  */
 export const DEFAULT_THUMBNAIL_BYTES = 16 * 1024
 

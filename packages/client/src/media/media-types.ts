@@ -9,7 +9,7 @@ export interface UploadOptions {
   mime?: string
   /** Caption carried with the message. */
   text?: string
-  /** A small preview (see `createThumbnail` in the browser). Counts toward MAX_MESSAGE_BYTES. */
+  /** A small preview (see `createThumbnail` in the browser). Counts toward MAX_MESSAGE_BYTES, with the rest of the encoded message. */
   thumbnail?: Uint8Array
   thumbnailMime?: string
   /** Aborting it cancels the upload, like `cancelMedia`. */

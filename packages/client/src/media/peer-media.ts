@@ -153,9 +153,14 @@ export class PeerMedia {
       case 'error': {
         const code: FerryErrorCode = frame.type === 'cancel' ? 'cancelled' : frame.code
         const message = frame.type === 'cancel' ? `cancelled by the ${frame.origin}` : frame.message
-        if (frame.origin === 'receiver') serving?.transfer.onPeerEnd(code, message)
-        else if (ours?.transfer) ours.transfer.onPeerEnd(code, message)
+        if (frame.origin === 'receiver') {
+          serving?.transfer.onPeerEnd(code, message)
+          return
+        }
+        if (ours?.transfer) ours.transfer.onPeerEnd(code, message)
         else ours?.settle(new FerryError(code, message))
+        // Confirmed whether we knew the fetch or not: the relay charges the holder until we do.
+        link.queue.sendControl(encodeFrame({ type: 'cancel', taskId: frame.taskId, origin: 'receiver' }))
         return
       }
       case 'resume':

@@ -47,7 +47,8 @@ export async function upload(job: UploadJob, context: TaskContext): Promise<Medi
       throw new FerryError('file-too-large', `${source.size} bytes, limit ${job.maxBytes}`)
     }
     const draft = draftMessage(job, source)
-    const sizeCheck = checkMessage({ ...draft, sha256: '0'.repeat(64) })
+    // Before anything is stored: the message as large as it can get once the upload fills it in.
+    const sizeCheck = checkMessage({ ...draft, sha256: '0'.repeat(64), ...largestLaterFields(job) })
     if (!sizeCheck.ok) throw new FerryError(sizeCheck.code, sizeCheck.reason)
 
     cached = true
@@ -89,6 +90,17 @@ export async function upload(job: UploadJob, context: TaskContext): Promise<Medi
   } finally {
     await source.close().catch(() => {})
   }
+}
+
+/**
+ * Fields an upload fills in after its size check (the server store's expiry; an image's size unless
+ * given, read from its header), at their largest, so a message that passes the check still fits once
+ * complete.
+ */
+function largestLaterFields(job: UploadJob): { expiresAt: number; width?: number; height?: number } {
+  const largest = Number.MAX_SAFE_INTEGER
+  if (job.type === 'file') return { expiresAt: largest }
+  return { expiresAt: largest, width: job.options.width ?? largest, height: job.options.height ?? largest }
 }
 
 /** The message without its digest (still to be computed) or image size (still to be read). */

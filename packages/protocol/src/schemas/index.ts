@@ -1,6 +1,7 @@
 export * from './answers.js'
 export * from './client-events.js'
 export * from './ids.js'
+export * from './message.js'
 export * from './parse.js'
 export * from './server-events.js'
 export * from './signal-data.js'
