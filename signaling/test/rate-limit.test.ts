@@ -7,7 +7,8 @@ import { login, nextConnectError, request, startServer } from './harness.js'
 const SIGNAL_BURST = DEFAULT_LIMITS.signals.burst
 
 test('a user sending faster than the limit gets rate-limited, reconnecting does not refill it, others are unaffected', async (t) => {
-  const { connect } = await startServer(t)
+  // The default burst, and a refill too slow to matter however long the reconnect takes.
+  const { connect } = await startServer(t, { limits: { signals: { perSecond: 0.001, burst: SIGNAL_BURST } } })
   const alice = connect({ userId: 'alice' })
   const bob = connect({ userId: 'bob' })
   await login(alice)
