@@ -1,14 +1,28 @@
 import { expect, test } from '../support/fixtures'
 import { MIB, writeRandomFile } from '../support/random-file'
+import { holdSentData } from '../support/sent-data-hold'
 
-test('the receiver closes the tab mid-file: the sender shows it disconnected', async ({ users, tempDir }) => {
-  const file = await writeRandomFile(tempDir, 'big.bin', 64 * MIB)
+test.use({ busyCores: true })
+
+const FILE_BYTES = 16 * MIB
+/** The sender's data stops here, so the tab closes while the file is surely still under way. */
+const HOLD_AFTER_BYTES = 4 * MIB
+
+test('the receiver closes the tab mid-file: the sender shows it disconnected', async ({
+  users,
+  tempDir,
+  relayHolds,
+}) => {
+  const file = await writeRandomFile(tempDir, 'big.bin', FILE_BYTES)
   const [alice, bob] = await users.login('alice', 'bob')
   await alice.pick(bob)
+  const hold = await holdSentData(alice, relayHolds, HOLD_AFTER_BYTES)
   await alice.sendFiles([file.path])
 
   const sent = alice.outgoing(file.name)
+  await expect.poll(() => hold.heldFrames()).toBeGreaterThan(0)
   await expect(bob.incoming(file.name).getByTestId('status')).toHaveText('Receiving')
+  await expect(sent.getByTestId('status')).toHaveText('Sending')
   await bob.page.close()
 
   await expect(sent.getByTestId('status')).toHaveText(`${bob.name} disconnected`)
