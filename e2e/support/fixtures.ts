@@ -32,7 +32,7 @@ interface TestFixtures {
   relayHolds: RelayHolds
   /**
    * Option: `test.use({ busyCores: true })` keeps every core busy for the whole of each test of a spec
-   * (`cpuHog`), for the specs that must hold on a loaded machine.
+   * (`cpuHog`), for the specs that must hold on a loaded machine; such a test is marked slow.
    */
   busyCores: boolean
   cpuHog: CpuHog | undefined
@@ -77,11 +77,13 @@ export const test = base.extend<TestFixtures, { ferry: Ferry }>({
   },
   busyCores: [false, { option: true }],
   cpuHog: [
-    async ({ busyCores }, use) => {
+    async ({ busyCores }, use, testInfo) => {
       if (!busyCores) {
         await use(undefined)
         return
       }
+      // Everything takes longer on a busy machine: the test's time bound triples; nothing in it races.
+      testInfo.slow()
       const hog = await startCpuHog()
       try {
         await use(hog)

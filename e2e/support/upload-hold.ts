@@ -14,10 +14,20 @@ export interface UploadHold {
  */
 export async function holdUploads(page: Page, fromOffset: number): Promise<UploadHold> {
   const held: Route[] = []
-  await page.route(`**${MEDIA_HTTP_PREFIX}*/content*`, async (route) => {
-    const offset = Number(new URL(route.request().url()).searchParams.get('offset'))
-    if (Number.isSafeInteger(offset) && offset >= fromOffset) held.push(route)
-    else await route.continue()
+  // Only the pieces to hold are routed: the others never pass through the test process.
+  const toHold = (url: URL) =>
+    url.pathname.startsWith(MEDIA_HTTP_PREFIX) && url.pathname.endsWith(CONTENT_SUFFIX) && offsetOf(url) >= fromOffset
+  await page.route(toHold, (route) => {
+    held.push(route)
   })
   return { heldPieces: () => held.length }
+}
+
+/** The last path segment of an upload piece's route: `/media/:id/content`. */
+const CONTENT_SUFFIX = '/content'
+
+/** The `offset` of an upload piece's URL; -1 when it has none that makes sense. */
+function offsetOf(url: URL): number {
+  const offset = Number(url.searchParams.get('offset') ?? Number.NaN)
+  return Number.isSafeInteger(offset) ? offset : -1
 }

@@ -1,12 +1,13 @@
 import { expect, test } from '../support/fixtures'
 import { MIB, writeRandomFile } from '../support/random-file'
 import { holdSentData } from '../support/sent-data-hold'
+import { untilHeld } from '../support/until-held'
 
 test.use({ busyCores: true })
 
-const FILE_BYTES = 16 * MIB
+const FILE_BYTES = 8 * MIB
 /** The sender's data stops here, on whichever path it takes: well into the file, far from its end. */
-const HOLD_AFTER_BYTES = 4 * MIB
+const HOLD_AFTER_BYTES = 2 * MIB
 
 const cases = [
   { canceller: 'sender', transport: 'auto' },
@@ -32,7 +33,7 @@ for (const { canceller, transport } of cases) {
     // The file stands still mid-way: both ends saw bytes move, and the rest of it is held.
     const sent = alice.outgoing(file.name)
     const received = bob.incoming(file.name)
-    await expect.poll(() => hold.heldFrames()).toBeGreaterThan(0)
+    await untilHeld(() => hold.heldFrames())
     await expect(sent.getByTestId('status')).toHaveText('Sending')
     await expect(received.getByTestId('status')).toHaveText('Receiving')
     const [mine, theirs] = canceller === 'sender' ? [sent, received] : [received, sent]

@@ -2,14 +2,15 @@ import { MEDIA_PIECE_BYTES } from '@ferry/protocol'
 import { expect, test } from '../support/fixtures'
 import { MIB, writeRandomFile } from '../support/random-file'
 import { holdSentData } from '../support/sent-data-hold'
+import { untilHeld } from '../support/until-held'
 import { holdUploads } from '../support/upload-hold'
 
 test.use({ busyCores: true })
 
-/** Several upload pieces (MEDIA_PIECE_BYTES each), and several windows of a download from a peer. */
-const FILE_BYTES = 16 * MIB
+/** More than one upload piece (MEDIA_PIECE_BYTES, 4 MiB), so an upload can stop after the first. */
+const FILE_BYTES = 6 * MIB
 /** The uploader's data to the downloader stops here: well into the file, far from its end. */
-const HOLD_AFTER_BYTES = 4 * MIB
+const HOLD_AFTER_BYTES = 2 * MIB
 
 test('the receiver cancels a media download mid-way: Cancelled, and nothing of it stays cached', async ({
   users,
@@ -19,13 +20,14 @@ test('the receiver cancels a media download mid-way: Cancelled, and nothing of i
   const file = await writeRandomFile(tempDir, 'large.bin', FILE_BYTES)
   const [alice, bob] = await users.login('alice', 'bob')
   await alice.pick(bob)
+  await alice.openLink()
   const mediaId = await alice.sendMediaMessage(file.path, file.name)
   const received = bob.mediaMessage(file.name)
 
   // Alice is online, so bob downloads from her: her side of it stops mid-way.
   const hold = await holdSentData(alice, relayHolds, HOLD_AFTER_BYTES)
   await received.getByTestId(`media-download-${mediaId}`).click()
-  await expect.poll(() => hold.heldFrames()).toBeGreaterThan(0)
+  await untilHeld(() => hold.heldFrames())
   await expect(received.getByTestId('media-progress-text')).not.toHaveText('0%')
   await received.getByTestId('media-cancel').click()
 
@@ -50,7 +52,7 @@ test('the sender cancels an upload mid-way: nothing is sent, and nothing of it s
 
   await alice.page.getByTestId('media-input').setInputFiles(file.path)
   const sent = alice.mediaMessage(file.name)
-  await expect.poll(() => hold.heldPieces()).toBeGreaterThan(0)
+  await untilHeld(() => hold.heldPieces())
   await expect(sent.getByTestId('chat-status')).toHaveText('Uploading…')
   await expect(sent.getByTestId('media-progress-text')).not.toHaveText('0%')
   await sent.getByTestId('media-cancel').click()

@@ -1,12 +1,13 @@
 import { expect, test } from '../support/fixtures'
 import { MIB, writeRandomFile } from '../support/random-file'
 import { holdSentData } from '../support/sent-data-hold'
+import { untilHeld } from '../support/until-held'
 
 test.use({ busyCores: true })
 
-const FILE_BYTES = 16 * MIB
+const FILE_BYTES = 8 * MIB
 /** The sender's data stops here, so the tab closes while the file is surely still under way. */
-const HOLD_AFTER_BYTES = 4 * MIB
+const HOLD_AFTER_BYTES = 2 * MIB
 
 test('the receiver closes the tab mid-file: the sender shows it disconnected', async ({
   users,
@@ -20,7 +21,7 @@ test('the receiver closes the tab mid-file: the sender shows it disconnected', a
   await alice.sendFiles([file.path])
 
   const sent = alice.outgoing(file.name)
-  await expect.poll(() => hold.heldFrames()).toBeGreaterThan(0)
+  await untilHeld(() => hold.heldFrames())
   await expect(bob.incoming(file.name).getByTestId('status')).toHaveText('Receiving')
   await expect(sent.getByTestId('status')).toHaveText('Sending')
   await bob.page.close()
