@@ -26,7 +26,8 @@ export interface DirectHold {
  * (start, ack, cancel, error, cmd frames) still goes through, so either side can still cancel, and the
  * other side hears of it. The client's own flow control stops it a window past the last ack.
  *
- * A held transfer fails with `idle-timeout` after IDLE_TIMEOUT_MS (30 s): a test ends it before that.
+ * A held transfer fails with `idle-timeout` after IDLE_TIMEOUT_MS (30 s) unless its users were given
+ * longer (`PATIENT_LINKS`).
  */
 export async function holdDirectData(page: Page, afterBytes: number): Promise<DirectHold> {
   const settings: HoldSettings = {

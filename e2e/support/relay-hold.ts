@@ -24,7 +24,8 @@ export class RelayHolds {
    * From now on, the relayed chunk of `from` at `afterBytes` or beyond, and every chunk and end frame
    * they relay after it, wait in the server until `release()`. Other frames (start, ack, cancel, error,
    * cmd) go on, so either side can still cancel. The sender's flow control stops it a window past the
-   * last ack. A held transfer fails with `idle-timeout` after IDLE_TIMEOUT_MS (30 s).
+   * last ack. A held transfer fails with `idle-timeout` after IDLE_TIMEOUT_MS (30 s) unless its users
+   * were given longer (`PATIENT_LINKS`).
    */
   hold(from: string, afterBytes: number): RelayHold {
     if (this.holds.has(from)) throw new Error(`${from}'s relayed frames are already held`)

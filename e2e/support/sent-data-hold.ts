@@ -2,6 +2,13 @@ import type { DemoUser } from './demo-user'
 import { holdDirectData } from './direct-hold'
 import type { RelayHolds } from './relay-hold'
 
+/**
+ * Demo query for users whose transfers a test holds: with the client's defaults a held transfer fails
+ * with `idle-timeout` after 30 s without data (a media task after 2 minutes), which on a slow machine
+ * could come before the test's next click. Five minutes outlasts any test (a busy one gets 3 minutes).
+ */
+export const PATIENT_LINKS = { idle: String(5 * 60_000) }
+
 /** What a user sends, held from an offset on, whichever path it takes. */
 export interface SentDataHold {
   /** Frames held so far, on both paths: while there is one, no transfer it belongs to can finish. */

@@ -1,6 +1,6 @@
 import { expect, test } from '../support/fixtures'
 import { MIB, writeRandomFile } from '../support/random-file'
-import { holdSentData } from '../support/sent-data-hold'
+import { holdSentData, PATIENT_LINKS } from '../support/sent-data-hold'
 import { untilHeld } from '../support/until-held'
 
 test.use({ busyCores: true })
@@ -24,8 +24,8 @@ for (const { canceller, transport } of cases) {
     relayHolds,
   }) => {
     const file = await writeRandomFile(tempDir, 'big.bin', FILE_BYTES)
-    const [alice, bob] =
-      transport === 'relay' ? await users.loginWith({ transport }, 'alice', 'bob') : await users.login('alice', 'bob')
+    const links = transport === 'relay' ? { ...PATIENT_LINKS, transport } : PATIENT_LINKS
+    const [alice, bob] = await users.loginWith(links, 'alice', 'bob')
     await alice.pick(bob)
     const hold = await holdSentData(alice, relayHolds, HOLD_AFTER_BYTES)
     await alice.sendFiles([file.path])

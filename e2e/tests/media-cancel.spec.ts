@@ -1,7 +1,7 @@
 import { MEDIA_PIECE_BYTES } from '@ferry/protocol'
 import { expect, test } from '../support/fixtures'
 import { MIB, writeRandomFile } from '../support/random-file'
-import { holdSentData } from '../support/sent-data-hold'
+import { holdSentData, PATIENT_LINKS } from '../support/sent-data-hold'
 import { untilHeld } from '../support/until-held'
 import { holdUploads } from '../support/upload-hold'
 
@@ -18,7 +18,7 @@ test('the receiver cancels a media download mid-way: Cancelled, and nothing of i
   relayHolds,
 }) => {
   const file = await writeRandomFile(tempDir, 'large.bin', FILE_BYTES)
-  const [alice, bob] = await users.login('alice', 'bob')
+  const [alice, bob] = await users.loginWith(PATIENT_LINKS, 'alice', 'bob')
   await alice.pick(bob)
   await alice.openLink()
   const mediaId = await alice.sendMediaMessage(file.path, file.name)
@@ -45,7 +45,7 @@ test('the sender cancels an upload mid-way: nothing is sent, and nothing of it s
   tempDir,
 }) => {
   const file = await writeRandomFile(tempDir, 'unsent.bin', FILE_BYTES)
-  const [alice, bob] = await users.login('alice', 'bob')
+  const [alice, bob] = await users.loginWith(PATIENT_LINKS, 'alice', 'bob')
   await alice.pick(bob)
   // The first piece reaches the server; the second never does, so the upload stands still after it.
   const hold = await holdUploads(alice.page, MEDIA_PIECE_BYTES)

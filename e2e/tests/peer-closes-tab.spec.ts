@@ -1,6 +1,6 @@
 import { expect, test } from '../support/fixtures'
 import { MIB, writeRandomFile } from '../support/random-file'
-import { holdSentData } from '../support/sent-data-hold'
+import { holdSentData, PATIENT_LINKS } from '../support/sent-data-hold'
 import { untilHeld } from '../support/until-held'
 
 test.use({ busyCores: true })
@@ -15,7 +15,7 @@ test('the receiver closes the tab mid-file: the sender shows it disconnected', a
   relayHolds,
 }) => {
   const file = await writeRandomFile(tempDir, 'big.bin', FILE_BYTES)
-  const [alice, bob] = await users.login('alice', 'bob')
+  const [alice, bob] = await users.loginWith(PATIENT_LINKS, 'alice', 'bob')
   await alice.pick(bob)
   const hold = await holdSentData(alice, relayHolds, HOLD_AFTER_BYTES)
   await alice.sendFiles([file.path])

@@ -1,5 +1,6 @@
 import { expect, test } from '../support/fixtures'
 import { MIB, writeRandomFile } from '../support/random-file'
+import { PATIENT_LINKS } from '../support/sent-data-hold'
 import { untilHeld } from '../support/until-held'
 
 test.use({ busyCores: true })
@@ -18,7 +19,7 @@ test('the direct link dies mid-file on the sender: the file completes over the r
   relayHolds,
 }) => {
   const file = await writeRandomFile(tempDir, 'switch.bin', FILE_BYTES)
-  const [alice, bob] = await users.login('alice', 'bob')
+  const [alice, bob] = await users.loginWith(PATIENT_LINKS, 'alice', 'bob')
   await alice.pick(bob)
   await alice.openLink()
   await expect(alice.linkBadge(bob)).toHaveText('direct')
