@@ -22,7 +22,6 @@ const CHROMIUM_ARGS = [
 export default defineConfig({
   testDir: './tests',
   outputDir: './test-results',
-  globalSetup: './support/global-setup.ts',
   // Two browser contexts per test already keep both cores busy.
   workers: 1,
   fullyParallel: false,

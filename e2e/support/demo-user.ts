@@ -83,6 +83,16 @@ export class DemoUser {
     await this.page.getByTestId('cmd-send').click()
   }
 
+  /**
+   * Sends a cmd to the picked user and waits until they confirmed it, so the link to them is open.
+   * A message gives its receiver MESSAGE_TIMEOUT_MS (10 s) to confirm it, counted while the link is
+   * still connecting; on a loaded machine, opening the link first keeps that to the message itself.
+   */
+  async openLink(): Promise<void> {
+    await this.sendCmd('opening the link')
+    await expect(this.messages.last().getByTestId('message-status')).toHaveText('Delivered')
+  }
+
   async sendText(text: string): Promise<void> {
     await this.page.getByTestId('text-message-input').fill(text)
     await this.page.getByTestId('text-message-send').click()

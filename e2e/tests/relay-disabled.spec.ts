@@ -1,6 +1,8 @@
 import { expect, test } from '../support/fixtures'
 import { writeRandomFile } from '../support/random-file'
 
+test.use({ busyCores: true })
+
 // Direct only, with TURN candidates only and no TURN server: nothing can carry the link. The direct
 // attempt is given 2 s (`timeout`) instead of the default 15 s. Of two users, the one with the smaller id
 // opens the connection: alice starts it for her message, bob asks her to for his file.

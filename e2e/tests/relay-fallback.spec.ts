@@ -1,6 +1,8 @@
 import { expect, test } from '../support/fixtures'
 import { MIB, writeRandomFile } from '../support/random-file'
 
+test.use({ busyCores: true })
+
 // TURN candidates only, and no TURN server: no direct path can open, so auto falls back to the relay.
 test('with no direct path, a file still arrives intact once the link falls back to the relay', async ({
   users,

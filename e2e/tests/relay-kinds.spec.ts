@@ -1,6 +1,8 @@
 import { expect, test } from '../support/fixtures'
 import { MIB, writeRandomFile } from '../support/random-file'
 
+test.use({ busyCores: true })
+
 test('relay only: a message, a buffer and a file all arrive through the server, the file intact', async ({
   users,
   tempDir,
