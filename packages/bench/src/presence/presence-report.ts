@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os'
 import { round } from '../measure.js'
 import type { PeerImpl } from '../peer-ipc.js'
 import { show, verdict } from '../report-text.js'
@@ -77,8 +78,10 @@ export function presenceReport(clients: number, ramp: Ramp, runs: PresenceRunOut
               cpuSeconds: ratio(ferry.cpuSeconds, raw.cpuSeconds),
             }
           : null,
-      runs: runs.map((run) =>
-        run.ok ? { impl: run.impl, rampSeconds: run.login.rampSeconds } : { impl: run.impl, error: run.error },
+      cores: availableParallelism(),
+      // Each run's ramp, and the machine's load around it: the bench's own processes count, others' too.
+      runs: runs.map(({ impl, loadAverage, ...run }) =>
+        run.ok ? { impl, rampSeconds: run.login.rampSeconds, loadAverage } : { impl, error: run.error, loadAverage },
       ),
     },
   ]
@@ -156,7 +159,8 @@ function signalSummary(impl: PeerImpl, s: SignalFigures | null): string {
   if (!s) return `${impl} signals: not run`
   return (
     `${impl} signals: ${s.delivered}/${s.sent} delivered (${s.pairs} pairs), one-way p50 ${show(s.p50Ms, ' ms')} ` +
-    `p99 ${show(s.p99Ms, ' ms')}, ${show(s.signalsPerSecond, ' signals/s')}, server ${s.cpuSeconds} CPU-s ` +
+    `p99 ${show(s.p99Ms, ' ms')}, ${show(s.signalsPerSecond, ' signals/s')}, server ${s.cpuSeconds} CPU-s, ` +
+    `clients ${s.clientCpuSeconds} CPU-s ` +
     `(p99 under ${TARGET_MAX_SIGNAL_P99_MS} ms: ${verdict(s.p99Ms !== null && s.p99Ms < TARGET_MAX_SIGNAL_P99_MS)})`
   )
 }

@@ -1,3 +1,4 @@
+import { loadavg } from 'node:os'
 import { BYTES_PER_MIB, monotonicMs, percentile, round } from '../measure.js'
 import type { PeerImpl } from '../peer-ipc.js'
 import { ClientFleet, type SignalPair } from './client-fleet.js'
@@ -10,6 +11,10 @@ import type { PresenceServerStats } from './server-stats.js'
 
 /** Logins timed one at a time before the ramp and after it: what one login costs with few and with N online. */
 export const PROBE_LOGINS = 10
+
+function loadAverage1m(): number {
+  return round(loadavg()[0] ?? 0, 2)
+}
 
 /** A probe login on a quiet server: seconds are plenty, and a stuck one ends the run. */
 const PROBE_LOGIN_TIMEOUT_MS = 60_000
@@ -95,11 +100,35 @@ export interface SignalFigures {
   signalsPerSecond: number | null
   /** Server CPU time over the routing phase. */
   cpuSeconds: number
+  /** The fleet children's CPU time over the routing phase, all of them together. */
+  clientCpuSeconds: number
 }
 
+/**
+ * The machine's 1-minute load average when the run started and when it ended: on a machine shared with
+ * other work, times and latencies mean little without it (the bench's own processes count too).
+ */
+export type LoadAverage = [start: number, end: number]
+
 export type PresenceRunOutcome =
-  | { ok: true; impl: PeerImpl; fleetProcesses: number; login: LoginFigures; signal: SignalFigures | null }
-  | { ok: false; impl: PeerImpl; phase: string; error: string; ready: number; failed: number; elapsedSeconds: number }
+  | {
+      ok: true
+      impl: PeerImpl
+      fleetProcesses: number
+      loadAverage: LoadAverage
+      login: LoginFigures
+      signal: SignalFigures | null
+    }
+  | {
+      ok: false
+      impl: PeerImpl
+      phase: string
+      error: string
+      ready: number
+      failed: number
+      elapsedSeconds: number
+      loadAverage: LoadAverage
+    }
 
 /** Killers of whatever a run has running, so Ctrl-C can stop it. */
 const running = new Set<() => void>()
@@ -120,6 +149,7 @@ export function userIds(count: number): string[] {
  */
 export async function runPresence(spec: PresenceRunSpec): Promise<PresenceRunOutcome> {
   const startedAtMs = monotonicMs()
+  const loadAtStart = loadAverage1m()
   let phase = 'start'
   let server: PresenceServerProcess | undefined
   let fleet: ClientFleet | undefined
@@ -158,7 +188,8 @@ export async function runPresence(spec: PresenceRunSpec): Promise<PresenceRunOut
       phase = 'signal'
       signal = await routeSignals(server, fleet, users, spec)
     }
-    return { ok: true, impl: spec.impl, fleetProcesses: processes, login, signal }
+    const loadAverage: LoadAverage = [loadAtStart, loadAverage1m()]
+    return { ok: true, impl: spec.impl, fleetProcesses: processes, loadAverage, login, signal }
   } catch (error) {
     const { ready, failed } = fleet?.progress() ?? { ready: 0, failed: 0 }
     return {
@@ -169,6 +200,7 @@ export async function runPresence(spec: PresenceRunSpec): Promise<PresenceRunOut
       ready,
       failed,
       elapsedSeconds: round((monotonicMs() - startedAtMs) / 1000, 1),
+      loadAverage: [loadAtStart, loadAverage1m()],
     }
   } finally {
     kill()
@@ -317,6 +349,7 @@ async function routeSignals(
     p99Ms: delivered > 0 ? round(percentile(result.oneWayMs, 99), 1) : null,
     signalsPerSecond: delivered > 0 && spanMs > 0 ? Math.round(delivered / (spanMs / 1000)) : null,
     cpuSeconds: round(after.cpuSeconds - before.cpuSeconds, 2),
+    clientCpuSeconds: round(result.cpuSeconds, 2),
   }
 }
 
