@@ -1,5 +1,13 @@
 import { FleetChildProcess } from './fleet-child-process.js'
-import type { ClientSpec, FleetChildConfig, LoginResult, SignalResult, SignalSend, Tally } from './fleet-ipc.js'
+import type {
+  ClientSpec,
+  FleetChildConfig,
+  LoginResult,
+  LoopDelay,
+  SignalResult,
+  SignalSend,
+  Tally,
+} from './fleet-ipc.js'
 
 /** Two users exchanging signals on one link. */
 export interface SignalPair {
@@ -124,7 +132,16 @@ function mergeLogins(results: LoginResult[]): LoginResult {
     failures: results.reduce<Tally>((t, r) => addTally(t, r.failures), {}),
     subscriptions: results.reduce<Tally>((t, r) => addTally(t, r.subscriptions), {}),
     cpuSeconds: results.reduce((sum, r) => sum + r.cpuSeconds, 0),
+    loopDelay: worstLoopDelay(results.map((r) => r.loopDelay)),
     dropped: results.reduce((sum, r) => sum + r.dropped, 0),
+  }
+}
+
+/** The worst of several children's (or batches') event-loop delays. */
+export function worstLoopDelay(delays: LoopDelay[]): LoopDelay {
+  return {
+    p99Ms: Math.max(0, ...delays.map((d) => d.p99Ms)),
+    maxMs: Math.max(0, ...delays.map((d) => d.maxMs)),
   }
 }
 
@@ -137,6 +154,7 @@ function mergeSignals(results: SignalResult[]): SignalResult {
     lastReceivedAtMs: Math.max(0, ...results.map((r) => r.lastReceivedAtMs)),
     missing: results.reduce((sum, r) => sum + r.missing, 0),
     cpuSeconds: results.reduce((sum, r) => sum + r.cpuSeconds, 0),
+    loopDelay: worstLoopDelay(results.map((r) => r.loopDelay)),
     dropped: results.reduce((sum, r) => sum + r.dropped, 0),
   }
 }

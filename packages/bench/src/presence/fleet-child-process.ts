@@ -3,8 +3,8 @@ import { fileURLToPath } from 'node:url'
 import { Inbox } from '../peer-ipc.js'
 import type { FleetChildConfig, FleetReport, FleetRequest } from './fleet-ipc.js'
 
-/** Child start (tsx) until it says `started`. */
-const START_TIMEOUT_MS = 30_000
+/** Child start until it says `started`: several start at once, each compiling through tsx, on a busy machine. */
+const START_TIMEOUT_MS = 120_000
 
 const CHILD_FILE = fileURLToPath(new URL('./fleet-child.ts', import.meta.url))
 

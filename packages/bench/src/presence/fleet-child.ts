@@ -4,13 +4,15 @@
  * config as JSON; logs clients in on `login`, runs its share of the routing phase on `signal`, and
  * exits on `close` or when the orchestrator goes.
  */
-import { monotonicMs } from '../measure.js'
+import { monitorEventLoopDelay } from 'node:perf_hooks'
+import { monotonicMs, round } from '../measure.js'
 import type {
   ClientSpec,
   FleetChildConfig,
   FleetReport,
   FleetRequest,
   LoginResult,
+  LoopDelay,
   SignalResult,
   SignalSend,
   Tally,
@@ -20,6 +22,19 @@ import { sentAtOf, timedOffer } from './sdp-signal.js'
 
 /** How often a child says how far a login batch got: often enough to see a storm move, rarely enough to cost nothing. */
 const PROGRESS_EVERY_MS = 2_000
+
+/** Event-loop delay sampling period: fine enough to see a client process fall behind by tens of ms. */
+const LOOP_DELAY_RESOLUTION_MS = 10
+
+const loopDelay = monitorEventLoopDelay({ resolution: LOOP_DELAY_RESOLUTION_MS })
+loopDelay.enable()
+
+/** The event-loop delay since the last call (nanoseconds in, ms out), then starts over. */
+function loopDelaySinceLast(): LoopDelay {
+  const delay = { p99Ms: round(loopDelay.percentile(99) / 1e6, 1), maxMs: round(loopDelay.max / 1e6, 1) }
+  loopDelay.reset()
+  return delay
+}
 
 const send = (message: FleetReport): void => {
   process.send?.(message)
@@ -44,12 +59,14 @@ function count(tally: Tally, key: string): void {
 
 async function login(clients: ClientSpec[], subscribeTimeoutMs: number): Promise<LoginResult> {
   const cpuStart = process.cpuUsage()
+  loopDelaySinceLast()
   const result: LoginResult = {
     latenciesMs: [],
     lastReadyAtMs: 0,
     failures: {},
     subscriptions: {},
     cpuSeconds: 0,
+    loopDelay: { p99Ms: 0, maxMs: 0 },
     dropped: 0,
   }
   let failed = 0
@@ -78,6 +95,7 @@ async function login(clients: ClientSpec[], subscribeTimeoutMs: number): Promise
   await Promise.all(clients.map(one))
   clearInterval(progress)
   result.cpuSeconds = cpuSecondsSince(cpuStart)
+  result.loopDelay = loopDelaySinceLast()
   result.dropped = dropped
   return result
 }
@@ -92,6 +110,7 @@ function received(data: unknown): void {
 
 async function signal(sends: SignalSend[], signalsPerSender: number, expectReceived: number): Promise<SignalResult> {
   const cpuStart = process.cpuUsage()
+  loopDelaySinceLast()
   const acks: Tally = {}
   let firstSentAtMs: number | null = null
   const sender = async ({ from, to, link }: SignalSend): Promise<void> => {
@@ -117,6 +136,7 @@ async function signal(sends: SignalSend[], signalsPerSender: number, expectRecei
     lastReceivedAtMs,
     missing: Math.max(0, expectReceived - oneWayMs.length),
     cpuSeconds: cpuSecondsSince(cpuStart),
+    loopDelay: loopDelaySinceLast(),
     dropped,
   }
 }

@@ -46,8 +46,16 @@ export interface LoginResult {
   subscriptions: Tally
   /** This child's CPU time while the batch ran, in seconds. */
   cpuSeconds: number
+  /** This child's event-loop delay while the batch ran: how far behind its clients fell (see `LoopDelay`). */
+  loopDelay: LoopDelay
   /** Clients of this child that were ready and then dropped, so far. */
   dropped: number
+}
+
+/** Event-loop delay of a fleet child over a phase, in ms: high values mean the clients, not the server, set the pace. */
+export interface LoopDelay {
+  p99Ms: number
+  maxMs: number
 }
 
 export interface SignalResult {
@@ -62,6 +70,7 @@ export interface SignalResult {
   /** Signals due to this child's clients that had not come when it stopped waiting. */
   missing: number
   cpuSeconds: number
+  loopDelay: LoopDelay
   dropped: number
 }
 

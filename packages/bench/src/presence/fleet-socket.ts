@@ -100,9 +100,9 @@ function fleetSocket(socket: Socket, timeoutMs: number, onReadyEvent: (done: () 
         socket.close()
         reject(new Error(reason))
       }
-      socket.once('connect_error', (error: Error & { data?: { code?: unknown } }) => {
+      socket.once('connect_error', (error: ConnectError) => {
         const code = error.data?.code
-        fail(typeof code === 'string' ? `refused:${code}` : `connect-error:${error.message}`)
+        fail(typeof code === 'string' ? `refused:${code}` : `connect-error:${connectErrorReason(error)}`)
       })
       socket.on('disconnect', (reason) => {
         if (isReady) client.onDropped?.(reason)
@@ -122,4 +122,18 @@ function fleetSocket(socket: Socket, timeoutMs: number, onReadyEvent: (done: () 
   }
   client.ready.catch(() => {})
   return client
+}
+
+/** A `connect_error`: a login refusal carries `data.code`; a transport failure the underlying error as `description`. */
+type ConnectError = Error & { data?: { code?: unknown }; description?: unknown }
+
+/** A transport failure's reason without addresses, so equal failures tally together (`websocket error: connect ECONNRESET`). */
+function connectErrorReason(error: ConnectError): string {
+  const { description } = error
+  const detail =
+    typeof description === 'object' && description !== null && 'message' in description
+      ? String(description.message)
+      : ''
+  const reason = detail === '' ? error.message : `${error.message}: ${detail}`
+  return reason.replace(/\s*\d{1,3}(\.\d{1,3}){3}:\d+/g, '')
 }

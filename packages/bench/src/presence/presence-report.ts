@@ -123,6 +123,8 @@ function loginSummary(clients: number, ramp: Ramp, impl: PeerImpl, f: LoginFigur
       `p99 ${show(f.loginP99Ms, ' ms')}; server ${f.cpuSeconds} CPU-s, RSS ${f.rssMiB} MiB ` +
       `(${signed(f.rssGrowthMiB)}, ${f.kbPerClient} KiB per client); ${f.messagesPerLogin} messages, ` +
       `${f.bytesPerLogin} bytes per login`,
+    `  clients: ${f.clientCpuSeconds} CPU-s, event-loop delay p99 ${f.clientLoopDelay.p99Ms} ms, ` +
+      `max ${f.clientLoopDelay.maxMs} ms (high: the clients set the pace)`,
   ]
   if (Object.keys(f.failures).length > 0) lines.push(`  failed: ${JSON.stringify(f.failures)}`)
   if (ramp === 'all') {
@@ -160,7 +162,7 @@ function signalSummary(impl: PeerImpl, s: SignalFigures | null): string {
   return (
     `${impl} signals: ${s.delivered}/${s.sent} delivered (${s.pairs} pairs), one-way p50 ${show(s.p50Ms, ' ms')} ` +
     `p99 ${show(s.p99Ms, ' ms')}, ${show(s.signalsPerSecond, ' signals/s')}, server ${s.cpuSeconds} CPU-s, ` +
-    `clients ${s.clientCpuSeconds} CPU-s ` +
+    `clients ${s.clientCpuSeconds} CPU-s (loop delay max ${s.clientLoopDelay.maxMs} ms) ` +
     `(p99 under ${TARGET_MAX_SIGNAL_P99_MS} ms: ${verdict(s.p99Ms !== null && s.p99Ms < TARGET_MAX_SIGNAL_P99_MS)})`
   )
 }

@@ -1,8 +1,8 @@
 import { loadavg } from 'node:os'
 import { BYTES_PER_MIB, monotonicMs, percentile, round } from '../measure.js'
 import type { PeerImpl } from '../peer-ipc.js'
-import { ClientFleet, type SignalPair } from './client-fleet.js'
-import type { ClientSpec, LoginResult, Tally } from './fleet-ipc.js'
+import { ClientFleet, type SignalPair, worstLoopDelay } from './client-fleet.js'
+import type { ClientSpec, LoginResult, LoopDelay, Tally } from './fleet-ipc.js'
 import type { Ramp } from './presence-args.js'
 import { PresenceServerProcess } from './presence-server-process.js'
 import { fleetProcesses } from './reach.js'
@@ -78,6 +78,8 @@ export interface LoginFigures {
   cpuSeconds: number
   /** The fleet children's CPU time over the ramp, all of them together. */
   clientCpuSeconds: number
+  /** The worst event-loop delay of a fleet child during the ramp. */
+  clientLoopDelay: LoopDelay
   /** Everything the server sent during the ramp, per client logged in. */
   bytesPerLogin: number
   messagesPerLogin: number
@@ -102,6 +104,8 @@ export interface SignalFigures {
   cpuSeconds: number
   /** The fleet children's CPU time over the routing phase, all of them together. */
   clientCpuSeconds: number
+  /** The worst event-loop delay of a fleet child during the routing phase. */
+  clientLoopDelay: LoopDelay
 }
 
 /**
@@ -314,6 +318,7 @@ async function rampUp(
       results.reduce((sum, r) => sum + r.cpuSeconds, 0),
       2,
     ),
+    clientLoopDelay: worstLoopDelay(results.map((r) => r.loopDelay)),
     bytesPerLogin: round(sent.bytes / Math.max(1, ready), 1),
     messagesPerLogin: round(sent.messages / Math.max(1, ready), 2),
     subscriptions: sumTallies(results.map((r) => r.subscriptions)),
@@ -350,6 +355,7 @@ async function routeSignals(
     signalsPerSecond: delivered > 0 && spanMs > 0 ? Math.round(delivered / (spanMs / 1000)) : null,
     cpuSeconds: round(after.cpuSeconds - before.cpuSeconds, 2),
     clientCpuSeconds: round(result.cpuSeconds, 2),
+    clientLoopDelay: result.loopDelay,
   }
 }
 
