@@ -116,7 +116,7 @@ async function signal(sends: SignalSend[], signalsPerSender: number, expectRecei
   const sender = async ({ from, to, link }: SignalSend): Promise<void> => {
     const socket = sockets.get(from)
     if (!socket) {
-      count(acks, 'not-logged-in')
+      acks['not-logged-in'] = (acks['not-logged-in'] ?? 0) + signalsPerSender
       return
     }
     for (let i = 0; i < signalsPerSender; i++) {

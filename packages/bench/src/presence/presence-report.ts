@@ -124,9 +124,11 @@ function loginSummary(clients: number, ramp: Ramp, impl: PeerImpl, f: LoginFigur
       `(${signed(f.rssGrowthMiB)}, ${f.kbPerClient} KiB per client); ${f.messagesPerLogin} messages, ` +
       `${f.bytesPerLogin} bytes per login`,
     `  clients: ${f.clientCpuSeconds} CPU-s, event-loop delay p99 ${f.clientLoopDelay.p99Ms} ms, ` +
-      `max ${f.clientLoopDelay.maxMs} ms (high: the clients set the pace)`,
+      `max ${f.clientLoopDelay.maxMs} ms (when high, the clients set the pace)`,
   ]
   if (Object.keys(f.failures).length > 0) lines.push(`  failed: ${JSON.stringify(f.failures)}`)
+  if (f.listenDrops)
+    lines.push(`  ${f.listenDrops} connection attempts dropped by a full accept queue (listen backlog)`)
   if (ramp === 'all') {
     lines.push(
       `  storm: all ready within ${TARGET_MAX_STORM_SECONDS} s: ` +

@@ -3,6 +3,7 @@ import { BYTES_PER_MIB, monotonicMs, percentile, round } from '../measure.js'
 import type { PeerImpl } from '../peer-ipc.js'
 import { ClientFleet, type SignalPair, worstLoopDelay } from './client-fleet.js'
 import type { ClientSpec, LoginResult, LoopDelay, Tally } from './fleet-ipc.js'
+import { listenDrops } from './listen-drops.js'
 import type { Ramp } from './presence-args.js'
 import { PresenceServerProcess } from './presence-server-process.js'
 import { fleetProcesses } from './reach.js'
@@ -20,10 +21,11 @@ function loadAverage1m(): number {
 const PROBE_LOGIN_TIMEOUT_MS = 60_000
 
 /**
- * How long the first probe waits for its `presence:subscribe` ack before the server counts as not
- * knowing the event: an idle server answers within milliseconds; one that ignores it never does.
+ * How long a probe waits for its `presence:subscribe` ack; no ack for the first one means the server
+ * does not know the event. An idle server answers within milliseconds, even on a busy machine; one
+ * that ignores the event never does.
  */
-const SUBSCRIBE_PROBE_TIMEOUT_MS = 3_000
+const SUBSCRIBE_PROBE_TIMEOUT_MS = 10_000
 
 /** A signal's ack, on a server routing a few thousand a second. */
 const SIGNAL_ACK_TIMEOUT_MS = 10_000
@@ -80,6 +82,11 @@ export interface LoginFigures {
   clientCpuSeconds: number
   /** The worst event-loop delay of a fleet child during the ramp. */
   clientLoopDelay: LoopDelay
+  /**
+   * Connection attempts the kernel dropped during the ramp because the server's accept queue was full
+   * (see `listenDrops`); null where it cannot be read.
+   */
+  listenDrops: number | null
   /** Everything the server sent during the ramp, per client logged in. */
   bytesPerLogin: number
   messagesPerLogin: number
@@ -216,6 +223,8 @@ export async function runPresence(spec: PresenceRunSpec): Promise<PresenceRunOut
 class Probe {
   /** Users each client subscribes to: set to 0 once the server has shown it does not know the event. */
   subscribe: number
+  /** Whether a subscription was tried yet; the first one decides whether the server knows the event. */
+  #tried = false
   #unsupported = false
   readonly #server: PresenceServerProcess
   readonly #fleet: ClientFleet
@@ -234,13 +243,13 @@ class Probe {
     let messages = 0
     for (let i = 0; i < PROBE_LOGINS; i++) {
       const client = { userId: `probe-${label}-${i}`, subscribe: pickUsers(this.#users, this.subscribe) }
-      const subscribeTimeoutMs = SUBSCRIBE_PROBE_TIMEOUT_MS
-      const result = await this.#fleet.login([client], PROBE_LOGIN_TIMEOUT_MS, subscribeTimeoutMs)
+      const result = await this.#fleet.login([client], PROBE_LOGIN_TIMEOUT_MS, SUBSCRIBE_PROBE_TIMEOUT_MS)
       if (result.latenciesMs.length === 0)
         throw new Error(`${client.userId} failed: ${JSON.stringify(result.failures)}`)
-      if (client.subscribe.length > 0 && result.subscriptions.timeout === 1 && label === 'first' && i === 0) {
-        this.#unsupported = true
-        this.subscribe = 0
+      if (client.subscribe.length > 0 && !this.#tried) {
+        this.#tried = true
+        this.#unsupported = result.subscriptions.timeout === 1
+        if (this.#unsupported) this.subscribe = 0
       }
       const after = await quietStats(this.#server)
       bytes += after.sent.messageBytes - before.sent.messageBytes
@@ -282,6 +291,7 @@ async function rampUp(
   const rssBeforeBytes = (await server.stats(true)).rssBytes
   const before = await quietStats(server)
   server.baseline()
+  const dropsBefore = listenDrops()
   const startMs = monotonicMs()
   const deadlineMs = startMs + spec.timeoutMs
   const results: LoginResult[] = []
@@ -294,6 +304,7 @@ async function rampUp(
       throw timedOut ? new Error(`not all ready within the --timeout of ${spec.timeoutMs / 1000} s`) : error
     }
   }
+  const dropsAfter = listenDrops()
   const after = await quietStats(server)
   const peakRssGrowthMiB = await server.peakRssGrowthMiB()
   const rssAfterBytes = (await server.stats(true)).rssBytes
@@ -319,6 +330,7 @@ async function rampUp(
       2,
     ),
     clientLoopDelay: worstLoopDelay(results.map((r) => r.loopDelay)),
+    listenDrops: dropsBefore !== null && dropsAfter !== null ? dropsAfter - dropsBefore : null,
     bytesPerLogin: round(sent.bytes / Math.max(1, ready), 1),
     messagesPerLogin: round(sent.messages / Math.max(1, ready), 2),
     subscriptions: sumTallies(results.map((r) => r.subscriptions)),
