@@ -16,8 +16,9 @@ import { constants } from 'node:os'
 import { argsOrExit, runBench } from './cli.js'
 import { parsePresenceBenchArgs } from './presence/presence-args.js'
 import { failureLine, presenceReport, unreachableLine } from './presence/presence-report.js'
+import { PROBE_LOGINS } from './presence/probe-logins.js'
 import { unreachable } from './presence/reach.js'
-import { killRunning, PROBE_LOGINS, type PresenceRunOutcome, runPresence } from './presence/run-presence.js'
+import { killRunning, type PresenceRunOutcome, runPresence } from './presence/run-presence.js'
 
 async function main(): Promise<void> {
   const args = argsOrExit(parsePresenceBenchArgs)

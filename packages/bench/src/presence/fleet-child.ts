@@ -1,6 +1,6 @@
 /**
  * One client fleet child: a share of the bench's clients, each a `socket.io-client` socket, in a process
- * of its own so the clients are spread over the machine's cores. Started by `FleetChild` with its
+ * of its own so the clients are spread over the machine's cores. Started by `FleetChildProcess` with its
  * config as JSON; logs clients in on `login`, runs its share of the routing phase on `signal`, and
  * exits on `close` or when the orchestrator goes.
  */
