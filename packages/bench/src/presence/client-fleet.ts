@@ -133,7 +133,7 @@ function mergeLogins(results: LoginResult[]): LoginResult {
     subscriptions: results.reduce<Tally>((t, r) => addTally(t, r.subscriptions), {}),
     cpuSeconds: results.reduce((sum, r) => sum + r.cpuSeconds, 0),
     loopDelay: worstLoopDelay(results.map((r) => r.loopDelay)),
-    dropped: results.reduce((sum, r) => sum + r.dropped, 0),
+    dropped: results.reduce<Tally>((t, r) => addTally(t, r.dropped), {}),
   }
 }
 
@@ -155,6 +155,6 @@ function mergeSignals(results: SignalResult[]): SignalResult {
     missing: results.reduce((sum, r) => sum + r.missing, 0),
     cpuSeconds: results.reduce((sum, r) => sum + r.cpuSeconds, 0),
     loopDelay: worstLoopDelay(results.map((r) => r.loopDelay)),
-    dropped: results.reduce((sum, r) => sum + r.dropped, 0),
+    dropped: results.reduce<Tally>((t, r) => addTally(t, r.dropped), {}),
   }
 }

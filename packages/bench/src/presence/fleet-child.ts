@@ -45,7 +45,8 @@ const sockets = new Map<string, FleetSocket>()
 /** One-way latencies of the signals that reached this child's clients, from the first one on. */
 const oneWayMs: number[] = []
 let lastReceivedAtMs = 0
-let dropped = 0
+/** Clients that were ready and then dropped, by Socket.IO's disconnect reason (`ping timeout`, `transport close`...). */
+const dropped: Tally = {}
 let onSignalReceived: (() => void) | undefined
 
 function cpuSecondsSince(start: NodeJS.CpuUsage): number {
@@ -67,7 +68,7 @@ async function login(clients: ClientSpec[], subscribeTimeoutMs: number): Promise
     subscriptions: {},
     cpuSeconds: 0,
     loopDelay: { p99Ms: 0, maxMs: 0 },
-    dropped: 0,
+    dropped: {},
   }
   let failed = 0
   const progress = setInterval(
@@ -89,14 +90,14 @@ async function login(clients: ClientSpec[], subscribeTimeoutMs: number): Promise
     result.lastReadyAtMs = Math.max(result.lastReadyAtMs, readyAtMs)
     sockets.set(userId, socket)
     socket.onSignal = received
-    socket.onDropped = () => dropped++
+    socket.onDropped = (reason) => count(dropped, reason)
     if (subscribe.length > 0) count(result.subscriptions, await socket.subscribe(subscribe, subscribeTimeoutMs))
   }
   await Promise.all(clients.map(one))
   clearInterval(progress)
   result.cpuSeconds = cpuSecondsSince(cpuStart)
   result.loopDelay = loopDelaySinceLast()
-  result.dropped = dropped
+  result.dropped = { ...dropped }
   return result
 }
 
@@ -137,7 +138,7 @@ async function signal(sends: SignalSend[], signalsPerSender: number, expectRecei
     missing: Math.max(0, expectReceived - oneWayMs.length),
     cpuSeconds: cpuSecondsSince(cpuStart),
     loopDelay: loopDelaySinceLast(),
-    dropped,
+    dropped: { ...dropped },
   }
 }
 

@@ -48,8 +48,8 @@ export interface LoginResult {
   cpuSeconds: number
   /** This child's event-loop delay while the batch ran: how far behind its clients fell (see `LoopDelay`). */
   loopDelay: LoopDelay
-  /** Clients of this child that were ready and then dropped, so far. */
-  dropped: number
+  /** Clients of this child that were ready and then dropped, so far, by Socket.IO's disconnect reason. */
+  dropped: Tally
 }
 
 /** Event-loop delay of a fleet child over a phase, in ms: high values mean the clients, not the server, set the pace. */
@@ -71,7 +71,8 @@ export interface SignalResult {
   missing: number
   cpuSeconds: number
   loopDelay: LoopDelay
-  dropped: number
+  /** As in `LoginResult`: every drop so far, by reason. */
+  dropped: Tally
 }
 
 export type FleetReport =

@@ -3,8 +3,8 @@ import { io, type Socket } from 'socket.io-client'
 import type { PeerImpl } from '../peer-ipc.js'
 import type { RawClientToServer, RawServerToClient } from './raw-presence-server.js'
 
-/** How a request of a fleet client ended: `ok`, `refused:<code>`, or `timeout` (no ack in time). */
-export type RequestOutcome = 'ok' | `refused:${string}` | 'timeout'
+/** How a request of a fleet client ended: `ok`, `refused:<code>`, `timeout` (no ack in time), or `not-connected`. */
+export type RequestOutcome = 'ok' | `refused:${string}` | 'timeout' | 'not-connected'
 
 /**
  * One bench client logged in (or logging in) to a presence server, Ferry's or the raw baseline's,
@@ -16,7 +16,10 @@ export interface FleetSocket {
   readonly ready: Promise<void>
   /** Follows `users`' presence (Ferry: `presence:subscribe`); the raw baseline has no presence. */
   subscribe(users: string[], timeoutMs: number): Promise<RequestOutcome>
-  /** Sends signaling data to `to` (Ferry: `link:signal`; raw: `signal`) and waits for the ack. */
+  /**
+   * Sends signaling data to `to` (Ferry: `link:signal`; raw: `signal`) and waits for the ack;
+   * `not-connected` at once when the connection has dropped (Socket.IO would only buffer it).
+   */
   signal(to: string, link: string, data: { type: 'offer'; sdp: string }, timeoutMs: number): Promise<RequestOutcome>
   /** Called with each signal's data that reaches this client. */
   onSignal: ((data: unknown) => void) | undefined
@@ -53,6 +56,7 @@ function connectFerry({ url, userId, timeoutMs }: ConnectSpec): FleetSocket {
     }
   }
   client.signal = async (to, link, data, ackTimeoutMs) => {
+    if (!socket.connected) return 'not-connected'
     try {
       const res = await socket.timeout(ackTimeoutMs).emitWithAck('link:signal', { to, link, data })
       return res.ok ? 'ok' : `refused:${res.code}`
@@ -68,6 +72,7 @@ function connectRaw({ url, userId, timeoutMs }: ConnectSpec): FleetSocket {
   const client = fleetSocket(socket, timeoutMs, (done) => socket.once('ready', done))
   socket.on('signal', (msg) => client.onSignal?.(msg.data))
   client.signal = async (to, _link, data, ackTimeoutMs) => {
+    if (!socket.connected) return 'not-connected'
     try {
       const res = await socket.timeout(ackTimeoutMs).emitWithAck('signal', { to, data })
       return res.ok ? 'ok' : 'refused:raw'

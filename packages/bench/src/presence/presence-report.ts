@@ -127,6 +127,7 @@ function loginSummary(clients: number, ramp: Ramp, impl: PeerImpl, f: LoginFigur
       `max ${f.clientLoopDelay.maxMs} ms (when high, the clients set the pace)`,
   ]
   if (Object.keys(f.failures).length > 0) lines.push(`  failed: ${JSON.stringify(f.failures)}`)
+  if (Object.keys(f.dropped).length > 0) lines.push(`  dropped once ready: ${JSON.stringify(f.dropped)}`)
   if (f.listenDrops)
     lines.push(`  ${f.listenDrops} connection attempts dropped by a full accept queue (listen backlog)`)
   if (ramp === 'all') {
@@ -165,7 +166,10 @@ function signalSummary(impl: PeerImpl, s: SignalFigures | null): string {
     `${impl} signals: ${s.delivered}/${s.sent} delivered (${s.pairs} pairs), one-way p50 ${show(s.p50Ms, ' ms')} ` +
     `p99 ${show(s.p99Ms, ' ms')}, ${show(s.signalsPerSecond, ' signals/s')}, server ${s.cpuSeconds} CPU-s, ` +
     `clients ${s.clientCpuSeconds} CPU-s (loop delay max ${s.clientLoopDelay.maxMs} ms) ` +
-    `(p99 under ${TARGET_MAX_SIGNAL_P99_MS} ms: ${verdict(s.p99Ms !== null && s.p99Ms < TARGET_MAX_SIGNAL_P99_MS)})`
+    `(p99 under ${TARGET_MAX_SIGNAL_P99_MS} ms: ${verdict(s.p99Ms !== null && s.p99Ms < TARGET_MAX_SIGNAL_P99_MS)})` +
+    (s.delivered < s.sent
+      ? `\n    acks: ${JSON.stringify(s.acks)}; dropped once ready: ${JSON.stringify(s.dropped)}`
+      : '')
   )
 }
 

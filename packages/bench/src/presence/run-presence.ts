@@ -36,8 +36,8 @@ export interface PresenceRunSpec {
 export interface LoginFigures {
   ready: number
   failures: Tally
-  /** Clients dropped after they were ready, by the end of the ramp. */
-  dropped: number
+  /** Clients dropped after they were ready, by the end of the ramp, by Socket.IO's disconnect reason. */
+  dropped: Tally
   /** Ramp start to the last client's ready event. */
   rampSeconds: number
   loginP50Ms: number | null
@@ -88,6 +88,11 @@ export interface SignalFigures {
   clientCpuSeconds: number
   /** The worst event-loop delay of a fleet child during the routing phase. */
   clientLoopDelay: LoopDelay
+  /**
+   * Clients dropped after they were ready, from the ramp to the end of the routing phase, by reason: a
+   * dropped client's signals count as `not-connected`, not as lost by the server.
+   */
+  dropped: Tally
 }
 
 /**
@@ -238,7 +243,7 @@ async function rampUp(
   return {
     ready,
     failures: sumTallies(results.map((r) => r.failures)),
-    dropped: results.at(-1)?.dropped ?? 0,
+    dropped: results.at(-1)?.dropped ?? {},
     rampSeconds: round((lastReadyAtMs - startMs) / 1000, 2),
     loginP50Ms: ready > 0 ? round(percentile(latencies, 50), 1) : null,
     loginP99Ms: ready > 0 ? round(percentile(latencies, 99), 1) : null,
@@ -290,6 +295,7 @@ async function routeSignals(
     cpuSeconds: round(after.cpuSeconds - before.cpuSeconds, 2),
     clientCpuSeconds: round(result.cpuSeconds, 2),
     clientLoopDelay: result.loopDelay,
+    dropped: result.dropped,
   }
 }
 
