@@ -54,3 +54,11 @@ export function percentile(values: readonly number[], p: number): number {
 export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms))
 }
+
+/**
+ * Milliseconds on the system's monotonic clock (CLOCK_MONOTONIC, what `process.hrtime` reads): one
+ * clock for every process on the machine, so a time taken in one process can be subtracted in another.
+ */
+export function monotonicMs(): number {
+  return Number(process.hrtime.bigint() / 1000n) / 1000
+}

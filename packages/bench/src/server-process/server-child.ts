@@ -2,7 +2,9 @@
  * One server in a process of its own, so its RSS is its own. Started by `ServerProcess` with two
  * arguments: the URL of a module exporting `startServer` (a `ServerModule`) and the config for it, as
  * JSON. Sends `listening` with the server's URL; on `baseline` starts sampling RSS, on `report` sends
- * the peak growth since then; on `close` (or when the orchestrator goes) it closes and exits.
+ * the peak growth since then; on `stats` sends what the server's own `stats()` says (after a full GC
+ * if asked and the child runs with `--expose-gc`); on `close` (or when the orchestrator goes) it closes
+ * and exits.
  */
 import { RssSampler } from '../measure.js'
 import type { ServerModule, ServerReport, ServerRequest } from './server-ipc.js'
@@ -32,6 +34,9 @@ async function main(): Promise<void> {
     } else if (message.t === 'report') {
       send({ t: 'rss', growthMiB: sampler?.stop() ?? 0 })
       sampler = undefined
+    } else if (message.t === 'stats') {
+      if (message.collectGarbage) globalThis.gc?.()
+      send({ t: 'stats', stats: server.stats?.() ?? null })
     } else if (message.t === 'close') {
       close()
     }

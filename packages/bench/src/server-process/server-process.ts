@@ -18,6 +18,8 @@ export interface ServerSpec<Config> {
   module: URL
   /** Handed to `startServer` as JSON. */
   config: Config
+  /** Node flags for the child besides the TypeScript loader, e.g. `--expose-gc`. */
+  nodeFlags?: string[]
 }
 
 /** The orchestrator's handle on a server child (see `server-child.ts`). */
@@ -32,9 +34,9 @@ export class ServerProcess {
     this.#inbox = inbox
   }
 
-  static async start<Config>({ name, module, config }: ServerSpec<Config>): Promise<ServerProcess> {
+  static async start<Config>({ name, module, config, nodeFlags = [] }: ServerSpec<Config>): Promise<ServerProcess> {
     const child = fork(CHILD_FILE, [module.href, JSON.stringify(config ?? null)], {
-      execArgv: ['--import', 'tsx'],
+      execArgv: ['--import', 'tsx', ...nodeFlags],
       stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
     })
     child.stdout?.pipe(process.stderr, { end: false })
@@ -63,6 +65,15 @@ export class ServerProcess {
   async report(): Promise<number> {
     this.#send({ t: 'report' })
     return (await this.#inbox.next('rss', STEP_TIMEOUT_MS, 'the server RSS report')).growthMiB
+  }
+
+  /**
+   * What the server's `stats()` says now (null when it has none); the caller knows its shape. With
+   * `collectGarbage`, after a full GC, when the child was started with `--expose-gc`.
+   */
+  async stats(collectGarbage = false): Promise<unknown> {
+    this.#send({ t: 'stats', collectGarbage })
+    return (await this.#inbox.next('stats', STEP_TIMEOUT_MS, 'the server stats')).stats
   }
 
   async close(): Promise<void> {
