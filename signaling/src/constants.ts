@@ -8,6 +8,14 @@ import { MAX_RELAY_FRAME_BYTES } from '@ferry/protocol'
 /** Port the CLI listens on when none is configured. */
 export const DEFAULT_PORT = 8787
 
+/**
+ * Connections the kernel queues while the server is busy accepting (Node's default is 511). A restart
+ * makes every client reconnect at once; with 511, thousands of connection attempts are dropped and
+ * retried with backoff, and a storm of 10,000 takes minutes instead of seconds. The kernel caps it at
+ * `net.core.somaxconn` (4096 on current Linux).
+ */
+export const LISTEN_BACKLOG = 4096
+
 /** Loopback by default: exposing the server to a network is an explicit choice (`--host 0.0.0.0`). */
 export const DEFAULT_HOST = '127.0.0.1'
 

@@ -15,6 +15,7 @@ import {
   DEFAULT_HOST,
   DEFAULT_JWT_MAX_LIFETIME_SECONDS,
   DEFAULT_MAX_CONNECTIONS_PER_ADDRESS,
+  LISTEN_BACKLOG,
   MAX_HTTP_BUFFER_BYTES,
   RELAY_BURST_SECONDS,
   SOCKET_CONNECT_TIMEOUT_MS,
@@ -298,7 +299,7 @@ function sessionOffer(relay: RelaySettings, turn: TurnSettings | undefined): (us
 function listen(http: HttpServer, port: number, host: string): Promise<void> {
   return new Promise((resolve, reject) => {
     http.once('error', reject)
-    http.listen(port, host, () => {
+    http.listen({ port, host, backlog: LISTEN_BACKLOG }, () => {
       http.off('error', reject)
       resolve()
     })

@@ -1,5 +1,6 @@
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { LISTEN_BACKLOG } from '@ferry/signaling'
 import { Server } from 'socket.io'
 import type { ChildServer } from '../server-process/server-ipc.js'
 import { SentCounter } from './sent-counter.js'
@@ -49,7 +50,7 @@ export async function startRawPresenceServer(): Promise<ChildServer> {
   })
   await new Promise<void>((resolve, reject) => {
     http.once('error', reject)
-    http.listen(0, '127.0.0.1', () => resolve())
+    http.listen({ port: 0, host: '127.0.0.1', backlog: LISTEN_BACKLOG }, () => resolve())
   })
   const { port } = http.address() as AddressInfo
   return {
