@@ -2,6 +2,15 @@ import { parseArgs } from 'node:util'
 import type { PeerImpl } from '../peer-ipc.js'
 
 /** How clients log in: `all` at once (a server restart's reconnect storm), or in batches of this many. */
+/**
+ * Every bench client connects from 127.0.0.1, where the limits meant for one address on the internet
+ * (connections, logins per second) would refuse all but the first few hundred. Per-user limits stay.
+ */
+const LOOPBACK_SERVER_OPTIONS = {
+  maxConnectionsPerAddress: 0,
+  limits: { loginsPerAddress: { perSecond: 1_000_000, burst: 1_000_000 } },
+}
+
 export type Ramp = 'all' | number
 
 export interface PresenceBenchArgs {
@@ -37,8 +46,9 @@ export const PRESENCE_USAGE = `usage: bench-presence [--clients N,...] [--ramp a
   --signals         signals each end of a pair sends, each after the last one's ack (default 10)
   --rounds          raw/Ferry alternations per client count and ramp; the fastest ramp of each counts (default 1)
   --impls           which servers to run (default raw,ferry)
-  --server-options  SignalingServerOptions for Ferry's server as JSON, e.g. to raise per-address limits
-                    (every client connects from 127.0.0.1); port and host are the bench's (default {})
+  --server-options  SignalingServerOptions for Ferry's server as JSON; port and host are the bench's
+                    (default: no per-address connection cap or login budget, since every client
+                    connects from 127.0.0.1)
   --client-procs    child processes the clients are spread over (default ${DEFAULT_CLIENT_PROCESSES})
   --timeout         seconds a run's login ramp may take before the run ends with an error line (default 600)`
 
@@ -57,7 +67,7 @@ export function parsePresenceBenchArgs(argv: string[]): PresenceBenchArgs {
       signals: { type: 'string', default: '10' },
       rounds: { type: 'string', default: '1' },
       impls: { type: 'string', default: ALL_IMPLS.join(',') },
-      'server-options': { type: 'string', default: '{}' },
+      'server-options': { type: 'string', default: JSON.stringify(LOOPBACK_SERVER_OPTIONS) },
       'client-procs': { type: 'string', default: String(DEFAULT_CLIENT_PROCESSES) },
       timeout: { type: 'string', default: '600' },
       help: { type: 'boolean', short: 'h', default: false },
