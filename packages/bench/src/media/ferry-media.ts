@@ -74,8 +74,9 @@ export async function ferryDownload(client: FerryClient, mediaId: string): Promi
   }
 }
 
-/** Resolves once `client` sees `peer` as online (`true`) or offline (`false`). */
+/** Follows `peer`'s presence and resolves once `client` sees it online (`true`) or offline (`false`). */
 export async function waitForPresence(client: FerryClient, peer: string, online: boolean): Promise<void> {
+  await client.subscribePresence([peer]).catch(rethrow('subscribePresence'))
   const deadline = performance.now() + PRESENCE_TIMEOUT_MS
   while (client.online.has(peer) !== online) {
     if (performance.now() > deadline) {
