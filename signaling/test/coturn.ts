@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto'
 import { createSocket } from 'node:dgram'
 import { accessSync, constants } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
+import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { delimiter, join } from 'node:path'
 
@@ -48,12 +49,28 @@ export function findTurnserver(): string | undefined {
 }
 
 /**
+ * Tries at starting coturn. A port free a moment ago can be taken before coturn binds it (other tests
+ * open connections all the time), so a start that fails is tried again on another port.
+ */
+const START_ATTEMPTS = 3
+
+/**
  * Starts coturn on 127.0.0.1 with the TURN REST scheme (`use-auth-secret`) and relays on loopback,
  * and resolves once it answers STUN. Its pid file and database go to a temporary directory.
  */
 export async function startCoturn(binary: string, secret: string): Promise<Coturn> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnce(binary, secret)
+    } catch (error) {
+      if (attempt >= START_ATTEMPTS) throw error
+    }
+  }
+}
+
+async function startOnce(binary: string, secret: string): Promise<Coturn> {
   const dir = await mkdtemp(join(tmpdir(), 'ferry-coturn-'))
-  const port = await freeUdpPort()
+  const port = await freePort()
   const args = [
     '-n',
     '--listening-ip=127.0.0.1',
@@ -139,14 +156,30 @@ function stunAnswers(port: number, timeoutMs: number): Promise<boolean> {
   })
 }
 
-/** A UDP port free on 127.0.0.1 a moment ago (coturn listens on it for both UDP and TCP). */
-function freeUdpPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const socket = createSocket('udp4')
-    socket.once('error', reject)
-    socket.bind(0, '127.0.0.1', () => {
-      const { port } = socket.address()
-      socket.close(() => resolve(port))
-    })
+/**
+ * Ports coturn listens on are drawn from here: below Linux's ephemeral range (32768 and up), so no
+ * outgoing connection of another test takes one between the check and coturn's bind.
+ */
+const PORT_RANGE = { from: 20_000, to: 32_000 }
+
+/** A port free on 127.0.0.1 for both UDP and TCP a moment ago (coturn listens on both). */
+async function freePort(): Promise<number> {
+  for (;;) {
+    const port = PORT_RANGE.from + Math.floor(Math.random() * (PORT_RANGE.to - PORT_RANGE.from))
+    if ((await canBind(port, 'udp')) && (await canBind(port, 'tcp'))) return port
+  }
+}
+
+function canBind(port: number, protocol: 'udp' | 'tcp'): Promise<boolean> {
+  return new Promise((resolve) => {
+    if (protocol === 'udp') {
+      const socket = createSocket('udp4')
+      socket.once('error', () => resolve(false))
+      socket.bind(port, '127.0.0.1', () => socket.close(() => resolve(true)))
+      return
+    }
+    const server = createServer()
+    server.once('error', () => resolve(false))
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)))
   })
 }
