@@ -122,12 +122,6 @@ export const API_SEND_BURST = 100
 export const MAX_FILE_TOKENS = 100_000
 
 /**
- * Per-user send budgets tracked before idle ones are dropped. An idle budget is full again, so
- * dropping it changes nothing; this only bounds how often the table is swept.
- */
-export const MAX_TRACKED_SENDERS = 10_000
-
-/**
  * How long a client may take to send a request's line and headers. A client sends them in one packet
  * right after connecting; 20 s covers a slow mobile link with retransmits, and bounds how long a
  * client that never finishes them (slowloris) holds a connection. Node's default is 60 s.

@@ -1,5 +1,4 @@
-import { MAX_TRACKED_SENDERS } from '../constants.js'
-import { TokenBucket } from '../token-bucket.js'
+import { BucketTable } from '../limits/bucket-table.js'
 import { ApiRefusal } from './api-refusal.js'
 
 export interface SendBudgetSettings {
@@ -11,31 +10,16 @@ export interface SendBudgetSettings {
 
 /** Each `from` user's budget of server API sends: a token bucket per user, 429 `rate-limited` when empty. */
 export class SendBudget {
-  private readonly buckets = new Map<string, { bucket: TokenBucket; lastUsed: number }>()
-  private readonly now: () => number
+  private readonly buckets: BucketTable
 
   constructor(private readonly settings: SendBudgetSettings) {
-    this.now = settings.now ?? (() => performance.now())
+    this.buckets = new BucketTable(settings, settings.now)
   }
 
   /** Spends one send of `user`; throws `rate-limited` when none is left. */
   spend(user: string): void {
-    const now = this.now()
-    if (this.buckets.size >= MAX_TRACKED_SENDERS && !this.buckets.has(user)) this.dropFull(now)
-    const entry = this.buckets.get(user) ?? {
-      bucket: new TokenBucket(this.settings.perSecond, this.settings.burst, this.now),
-      lastUsed: now,
-    }
-    entry.lastUsed = now
-    this.buckets.set(user, entry)
-    if (!entry.bucket.take()) {
+    if (!this.buckets.take(user)) {
       throw new ApiRefusal(429, 'rate-limited', `${user} may make ${this.settings.perSecond} sends per second`)
     }
-  }
-
-  /** Forgets budgets idle long enough to be full again: they would behave exactly like new ones. */
-  private dropFull(now: number): void {
-    const refillMs = (this.settings.burst / this.settings.perSecond) * 1000
-    for (const [user, { lastUsed }] of this.buckets) if (now - lastUsed >= refillMs) this.buckets.delete(user)
   }
 }

@@ -1,3 +1,5 @@
+import { MAX_HOLDERS_ANSWERED } from '@ferry/protocol'
+
 /**
  * Media ids one user is remembered to hold, at most; past it their oldest claim is forgotten. A client
  * announces every media it uploads or downloads: a thousand covers a long session's worth, and bounds
@@ -5,11 +7,8 @@
  */
 export const MAX_MEDIA_HELD_PER_USER = 1000
 
-/**
- * Holders one `media:holders` answer names, at most. A downloader tries them one after another and
- * falls back to the server store; past a handful, more names only add connection attempts.
- */
-export const MAX_HOLDERS_LISTED = 8
+/** Holders one `media:holders` answer names, at most (the bound clients parse answers with). */
+export const MAX_HOLDERS_LISTED = MAX_HOLDERS_ANSWERED
 
 /**
  * Who said they hold which media, in this server's memory: a downloader asks for holders and fetches
