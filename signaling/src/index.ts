@@ -16,5 +16,14 @@ export type { RelaySettings } from './relay.js'
 export { type RelayWindowLimits, RelayWindows, type WindowVerdict } from './relay-window.js'
 export { createSignalingServer, type SignalingServer, type SignalingServerOptions } from './server.js'
 export { InMemorySessionStore, type SessionStore } from './session-store.js'
+export { type DedupeKey, type DedupeStore, InMemoryDedupeStore } from './state/dedupe-store.js'
+export {
+  type FileGrant,
+  type FileTokenStore,
+  InMemoryFileTokenStore,
+  type StoredGrant,
+} from './state/file-token-store.js'
+export { type DeliveryKey, type InboxStore, InMemoryInboxStore, type KeptDelivery } from './state/inbox-store.js'
+export { memoryState, type ServerState } from './state/server-state.js'
 export { type TurnSettings, turnCredentials } from './turn-credentials.js'
 export type { CorsOrigin, FerryServer, FerrySocket, SocketData } from './types.js'

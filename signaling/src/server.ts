@@ -22,7 +22,8 @@ import {
 } from './constants.js'
 import { cutOff } from './cut-off.js'
 import { Deliveries } from './delivery/deliveries.js'
-import { type GroupStore, InMemoryGroupStore } from './groups/group-store.js'
+import { describeError } from './describe-error.js'
+import type { GroupStore } from './groups/group-store.js'
 import { createHealthHandler } from './health.js'
 import { checkHttpLimits, createHttpServer, type HttpLimits, sealHttpServer } from './http/http-server.js'
 import { routeRequests } from './http/request-router.js'
@@ -44,8 +45,9 @@ import { leaveAllRooms, registerRooms } from './rooms/room-handlers.js'
 import { RoomRegistry } from './rooms/room-registry.js'
 import { registerRouting } from './routing.js'
 import { type SessionOffer, startSession } from './session.js'
-import { InMemorySessionStore, type SessionStore } from './session-store.js'
+import type { SessionStore } from './session-store.js'
 import { checkMaxConnectionsPerAddress, checkRelayBytesPerSecond, checkTurn } from './settings-checks.js'
+import { memoryState, type ServerState } from './state/server-state.js'
 import { type TurnSettings, turnCredentials } from './turn-credentials.js'
 import type { CorsOrigin, FerryServer } from './types.js'
 
@@ -72,7 +74,12 @@ export interface SignalingServerOptions {
   limits?: Partial<LimitSettings>
   /** Allowed browser origins. Default: any. */
   corsOrigin?: CorsOrigin
-  /** Who is online. Default: an `InMemorySessionStore`. */
+  /**
+   * Where the server keeps sessions, groups, unacknowledged deliveries, dedupe records and file tokens.
+   * Default: `memoryState()`, this process's memory. `sessionStore` and `groupStore` replace its parts.
+   */
+  state?: ServerState
+  /** Who is online. Default: the state's. */
   sessionStore?: SessionStore
   /** Where to log. Default: nowhere. */
   logger?: Logger
@@ -101,7 +108,7 @@ export interface SignalingServerOptions {
    * least MIN_ADMIN_KEY_CHARS characters. Unset: every `/api/` route answers 403.
    */
   adminKey?: string
-  /** The server API's groups. Default: an `InMemoryGroupStore`. */
+  /** The server API's groups. Default: the state's. */
   groupStore?: GroupStore
   /** Tuning of the server API: file token lifetime, send rate per user. */
   serverApi?: ServerApiOptions
@@ -139,7 +146,8 @@ export interface SignalingServer {
 
 export async function createSignalingServer(options: SignalingServerOptions): Promise<SignalingServer> {
   const host = options.host ?? DEFAULT_HOST
-  const store = options.sessionStore ?? new InMemorySessionStore()
+  const state = options.state ?? memoryState()
+  const store = options.sessionStore ?? state.sessions
   const logger = options.logger ?? quietLogger
   const limits = new Limits(limitSettings(options.limits))
   const auth = createAuthMiddleware(tokenRules(options), limits, logger)
@@ -161,7 +169,7 @@ export async function createSignalingServer(options: SignalingServerOptions): Pr
   )
   const media = options.media === false ? undefined : await startMediaService(options.media ?? {}, logger)
 
-  const groups = options.groupStore ?? new InMemoryGroupStore()
+  const groups = options.groupStore ?? state.groups
   let api: ApiHttpContext | undefined
   const routes = routeRequests({
     api: createApiHandler(() => api),
@@ -176,7 +184,7 @@ export async function createSignalingServer(options: SignalingServerOptions): Pr
   }
   const io: FerryServer = new Server(http, socketOptions)
   sealHttpServer(http, maxConnectionsPerAddress, logger)
-  const deliveries = new Deliveries({ io, store })
+  const deliveries = new Deliveries({ io, sessions: store, inbox: state.inbox, dedupe: state.dedupe })
   const rooms = new RoomRegistry(undefined, limits.settings.maxRoomMembers)
   const watchers = new PresenceWatchers()
   /** The relay windows of each online user's transfers, across its connections (see `registerRelay`). */
@@ -196,6 +204,7 @@ export async function createSignalingServer(options: SignalingServerOptions): Pr
       corsOrigin: options.corsOrigin ?? true,
       logger,
     },
+    state,
     apiSettings,
   )
   const mediaHolders = new MediaHolders()
@@ -224,7 +233,11 @@ export async function createSignalingServer(options: SignalingServerOptions): Pr
       logger,
       watchers,
       offer: withMedia(offer, media?.admit(socket)),
-      onReady: (ready) => deliveries.flush(ready),
+      onReady: (ready) => {
+        deliveries
+          .flush(ready)
+          .catch((error: unknown) => logger.warn(`handing over kept messages failed: ${describeError(error)}`))
+      },
       onOffline: (userId) => {
         relayWindows.delete(userId)
         leaveAllRooms(io, rooms, userId)
@@ -238,6 +251,7 @@ export async function createSignalingServer(options: SignalingServerOptions): Pr
   } catch (error) {
     await io.close()
     await media?.close()
+    await state.close()
     throw error
   }
   const port = (http.address() as AddressInfo).port
@@ -253,7 +267,10 @@ export async function createSignalingServer(options: SignalingServerOptions): Pr
     mediaHolders,
     presence: watchers,
     close() {
-      closing ??= io.close().finally(() => media?.close())
+      closing ??= io
+        .close()
+        .finally(() => media?.close())
+        .finally(() => state.close())
       return closing
     },
   }

@@ -74,7 +74,7 @@ async function serve(
   const { method } = request
   if (path[0] === 'upload' && path.length === 1) {
     allow(method, 'PUT')
-    await sendFile(context, tokenFileSend(context, request.query, request.headers), request, req, res)
+    await sendFile(context, await tokenFileSend(context, request.query, request.headers), request, req, res)
     return
   }
   if (!hasAdminKey(request.headers.authorization, context.adminKey)) {

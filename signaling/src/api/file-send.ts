@@ -73,7 +73,7 @@ export async function sendApiFile(
 ): Promise<FileSendResponse> {
   const store = context.media
   if (!store) throw new ApiRefusal(409, 'storage-full', 'this server keeps no media (started with media off)')
-  const first = send.mid === undefined ? undefined : context.sent.get(send.from, send.mid)
+  const first = send.mid === undefined ? undefined : await context.sent.get(send.from, send.mid)
   if (first) return first
   await resolveTarget(send.kind, send.from, send.target, context)
   const mediaId = randomBytes(MEDIA_ID_BYTES).toString('base64url')
@@ -96,7 +96,7 @@ export async function sendApiFile(
       encodeMessage(message),
     )
     const response: FileSendResponse = { ...receipt, mediaId }
-    context.sent.remember(send.from, response)
+    await context.sent.remember(send.from, response)
     return response
   } catch (error) {
     await store.delete(mediaId, send.from).catch(() => {})

@@ -41,7 +41,7 @@ export async function issueFileToken(
   const target = checkTarget(kind, from, request)
   await resolveTarget(kind, from, target, context)
   const cmd = request.cmd as FileTokenRequest['cmd']
-  const { token, expiresAt } = context.tokens.issue({ from, cmd, target })
+  const { token, expiresAt } = await context.tokens.issue({ from, cmd, target })
   return { token, endpoint: `/api/upload?token=${token}`, expiresAt }
 }
 
@@ -50,12 +50,12 @@ export async function issueFileToken(
  * token's cmd, from and target, but any that differ refuse it (401 `bad-token`), as an unknown, used
  * or expired token does.
  */
-export function tokenFileSend(
+export async function tokenFileSend(
   context: FileSendContext & { tokens: FileTokens },
   query: URLSearchParams,
   headers: RequestHeaders,
-): FileSend {
-  const grant = context.tokens.redeem(query.get('token') ?? '')
+): Promise<FileSend> {
+  const grant = await context.tokens.redeem(query.get('token') ?? '')
   if (!grant) throw new ApiRefusal(401, 'bad-token', 'the file token is unknown, used or expired')
   const asked = queryTarget(query)
   const differs =

@@ -1,7 +1,5 @@
 import { type FileSendResponse, OFFLINE_RETENTION_MS } from '@ferry/protocol'
-
-/** File sends remembered by (from, mid), at most; the oldest are forgotten first (they also expire). */
-const MAX_SENT_FILES = 100_000
+import type { DedupeStore } from '../state/dedupe-store.js'
 
 /**
  * The answers of file sends that carried a mid, so a resend returns the first answer without storing
@@ -9,22 +7,18 @@ const MAX_SENT_FILES = 100_000
  * remember mids.
  */
 export class SentFiles {
-  private readonly sent = new Map<string, FileSendResponse>()
+  constructor(
+    private readonly store: DedupeStore,
+    private readonly now: () => number = Date.now,
+  ) {}
 
-  constructor(private readonly now: () => number = Date.now) {}
-
-  get(from: string, mid: string): FileSendResponse | undefined {
-    const key = `${from}\n${mid}`
-    const response = this.sent.get(key)
-    if (response && response.mtime < this.now() - OFFLINE_RETENTION_MS) {
-      this.sent.delete(key)
-      return undefined
-    }
-    return response
+  async get(from: string, mid: string): Promise<FileSendResponse | undefined> {
+    const value = await this.store.get({ scope: 'file', from, mid })
+    return value === undefined ? undefined : (JSON.parse(value) as FileSendResponse)
   }
 
-  remember(from: string, response: FileSendResponse): void {
-    this.sent.set(`${from}\n${response.mid}`, response)
-    if (this.sent.size > MAX_SENT_FILES) this.sent.delete(this.sent.keys().next().value!)
+  async remember(from: string, response: FileSendResponse): Promise<void> {
+    const key = { scope: 'file', from, mid: response.mid } as const
+    await this.store.set(key, JSON.stringify(response), response.mtime + OFFLINE_RETENTION_MS)
   }
 }

@@ -1,5 +1,7 @@
 import { FerryError, FILE_TOKEN_TTL_MS } from '@ferry/protocol'
 import { API_SEND_BURST, API_SENDS_PER_SECOND } from '../constants.js'
+import type { DedupeStore } from '../state/dedupe-store.js'
+import type { FileTokenStore } from '../state/file-token-store.js'
 import type { ApiHttpContext } from './api-http.js'
 import { FileTokens } from './file-tokens.js'
 import { SendBudget } from './send-budget.js'
@@ -20,6 +22,12 @@ export interface ServerApiOptions {
 /** The parts of the API's context that live as long as the server. */
 export type ServerApiParts = Omit<ApiHttpContext, 'tokens' | 'budget' | 'sent'>
 
+/** Where the API keeps what outlives a request: file tokens and the answers of file sends. */
+export interface ServerApiStores {
+  fileTokens: FileTokenStore
+  dedupe: DedupeStore
+}
+
 /** The server API's tuning, checked: throws `invalid-argument` naming the first bad option. */
 export interface ServerApiSettings {
   fileTokenTtlMs: number
@@ -38,12 +46,16 @@ export function checkServerApiOptions(options: ServerApiOptions = {}): ServerApi
 }
 
 /** The API's context, with its own file tokens, send budgets and remembered file sends. */
-export function serverApiContext(parts: ServerApiParts, settings: ServerApiSettings): ApiHttpContext {
+export function serverApiContext(
+  parts: ServerApiParts,
+  stores: ServerApiStores,
+  settings: ServerApiSettings,
+): ApiHttpContext {
   return {
     ...parts,
-    tokens: new FileTokens(settings.fileTokenTtlMs, settings.now),
+    tokens: new FileTokens(stores.fileTokens, settings.fileTokenTtlMs, settings.now),
     budget: new SendBudget({ perSecond: settings.sendsPerSecond, burst: settings.sendBurst }),
-    sent: new SentFiles(settings.now),
+    sent: new SentFiles(stores.dedupe, settings.now),
   }
 }
 

@@ -2,16 +2,15 @@ import { randomBytes } from 'node:crypto'
 import { type DeliveryMeta, type DeliveryTarget, OFFLINE_RETENTION_MS, type SendReceipt } from '@ferry/protocol'
 import { userRoom } from '../rooms.js'
 import type { SessionStore } from '../session-store.js'
+import type { DedupeStore } from '../state/dedupe-store.js'
+import type { InboxStore } from '../state/inbox-store.js'
 import type { FerryServer, FerrySocket } from '../types.js'
 
 /**
- * Messages kept for one offline user, at most. Past it the oldest are dropped: a user away for long
- * gets the newest, and one flood cannot grow the server without bound.
+ * Messages kept for one user, at most. Past it the oldest are dropped: a user away for long gets the
+ * newest, and one flood cannot grow the server without bound.
  */
-const MAX_KEPT_PER_USER = 1000
-
-/** Mids remembered for dedupe, at most; the oldest are forgotten first (they also expire). */
-const MAX_MIDS_KEPT = 100_000
+export const MAX_KEPT_PER_USER = 1000
 
 export interface SendInput {
   from: string
@@ -26,14 +25,11 @@ export interface SendInput {
   keepForOffline: boolean
 }
 
-interface Kept {
-  meta: DeliveryMeta
-  message: Uint8Array
-}
-
 export interface DeliveriesOptions {
   io: FerryServer
-  store: SessionStore
+  sessions: SessionStore
+  inbox: InboxStore
+  dedupe: DedupeStore
   /** How long kept messages and remembered mids last. Default OFFLINE_RETENTION_MS. */
   retentionMs?: number
   now?: () => number
@@ -44,8 +40,6 @@ export interface DeliveriesOptions {
  * online, kept for the others when asked (store-and-forward), each (sender, mid) at most once.
  */
 export class Deliveries {
-  private readonly receipts = new Map<string, { receipt: SendReceipt; at: number }>()
-  private readonly kept = new Map<string, Kept[]>()
   private readonly retentionMs: number
   private readonly now: () => number
 
@@ -56,13 +50,11 @@ export class Deliveries {
 
   /** Sends `message` (encodeMessage bytes). A resend with a mid already used by `from` returns the first receipt and delivers nothing. */
   async send(input: SendInput, message: Uint8Array): Promise<SendReceipt> {
-    this.forgetExpired()
-    const key = input.mid === undefined ? undefined : `${input.from}\n${input.mid}`
-    const previous = key === undefined ? undefined : this.receipts.get(key)
-    if (previous) return previous.receipt
-    const receipt: SendReceipt = { mid: input.mid ?? randomBytes(12).toString('base64url'), mtime: this.now() }
-    this.receipts.set(key ?? `${input.from}\n${receipt.mid}`, { receipt, at: receipt.mtime })
-    if (this.receipts.size > MAX_MIDS_KEPT) this.receipts.delete(this.receipts.keys().next().value!)
+    const mtime = this.now()
+    const receipt: SendReceipt = { mid: input.mid ?? randomBytes(12).toString('base64url'), mtime }
+    const key = { scope: 'message', from: input.from, mid: receipt.mid } as const
+    const previous = await this.o.dedupe.claim(key, JSON.stringify(receipt), mtime + this.retentionMs)
+    if (previous !== undefined) return JSON.parse(previous) as SendReceipt
 
     const meta: DeliveryMeta = {
       mid: receipt.mid,
@@ -75,44 +67,29 @@ export class Deliveries {
     }
     const recipients = [...new Set(input.recipients)].filter((user) => user !== input.from)
     for (const user of recipients) {
-      if (await this.o.store.isOnline(user)) this.o.io.to(userRoom(user)).emit('message:deliver', meta, message)
-      else if (input.keepForOffline) this.keep(user, { meta: { ...meta, offline: true }, message })
+      if (await this.o.sessions.isOnline(user)) this.o.io.to(userRoom(user)).emit('message:deliver', meta, message)
+      else if (input.keepForOffline) {
+        const entry = { meta: { ...meta, offline: true }, message }
+        await this.o.inbox.put(user, entry, mtime + this.retentionMs, MAX_KEPT_PER_USER)
+      }
     }
     return receipt
   }
 
   /** A user's session is ready: hand over what was kept for them, oldest first. */
-  flush(socket: FerrySocket): void {
+  async flush(socket: FerrySocket): Promise<void> {
     const { userId } = socket.data
-    const kept = this.kept.get(userId)
-    if (!kept) return
-    this.kept.delete(userId)
-    const oldest = this.now() - this.retentionMs
-    for (const { meta, message } of kept) if (meta.mtime >= oldest) socket.emit('message:deliver', meta, message)
+    const kept = await this.o.inbox.list(userId, this.now())
+    if (kept.length === 0) return
+    await this.o.inbox.ack(
+      userId,
+      kept.map(({ meta }) => meta),
+    )
+    for (const { meta, message } of kept) socket.emit('message:deliver', meta, message)
   }
 
   /** Messages kept for `userId` now (for tests and the health page). */
-  keptFor(userId: string): number {
-    return this.kept.get(userId)?.length ?? 0
-  }
-
-  private keep(user: string, entry: Kept): void {
-    const list = this.kept.get(user) ?? []
-    list.push(entry)
-    if (list.length > MAX_KEPT_PER_USER) list.shift()
-    this.kept.set(user, list)
-  }
-
-  private forgetExpired(): void {
-    const oldest = this.now() - this.retentionMs
-    for (const [key, { at }] of this.receipts) {
-      if (at >= oldest) break
-      this.receipts.delete(key)
-    }
-    for (const [user, list] of this.kept) {
-      const fresh = list.filter((entry) => entry.meta.mtime >= oldest)
-      if (fresh.length === 0) this.kept.delete(user)
-      else if (fresh.length !== list.length) this.kept.set(user, fresh)
-    }
+  keptFor(userId: string): Promise<number> {
+    return this.o.inbox.count(userId)
   }
 }

@@ -72,7 +72,8 @@ export async function abuseScene(
     },
     async assertNothingKept(offlineUsers = []) {
       assert.deepEqual(await listTree(mediaDir), before, 'the media store holds nothing new')
-      for (const user of offlineUsers) assert.equal(server.deliveries.keptFor(user), 0, `nothing kept for ${user}`)
+      for (const user of offlineUsers)
+        assert.equal(await server.deliveries.keptFor(user), 0, `nothing kept for ${user}`)
     },
     async assertHealthy(offlineUsers = []) {
       await scene.assertUp()

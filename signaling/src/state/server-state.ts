@@ -1,0 +1,37 @@
+import { type GroupStore, InMemoryGroupStore } from '../groups/group-store.js'
+import { InMemorySessionStore, type SessionStore } from '../session-store.js'
+import { type DedupeStore, InMemoryDedupeStore } from './dedupe-store.js'
+import { type FileTokenStore, InMemoryFileTokenStore } from './file-token-store.js'
+import { type InboxStore, InMemoryInboxStore } from './inbox-store.js'
+
+/**
+ * Everything the server keeps beyond one request, behind one small interface per concept. The
+ * in-memory state is one process's; the file-backed state keeps what must survive a restart on disk;
+ * the Redis state is shared by every node.
+ */
+export interface ServerState {
+  /** Who is online, and which socket holds each user's one session. */
+  sessions: SessionStore
+  /** The server API's groups. */
+  groups: GroupStore
+  /** Deliveries not yet acknowledged by their recipient. */
+  inbox: InboxStore
+  /** First answers to sends by (from, mid). */
+  dedupe: DedupeStore
+  /** The server API's file tokens. */
+  fileTokens: FileTokenStore
+  /** Flushes and releases what the state holds (files, connections). Safe to call more than once. */
+  close(): Promise<void>
+}
+
+/** Every part in this process's memory: nothing survives the process. */
+export function memoryState(now: () => number = Date.now): ServerState {
+  return {
+    sessions: new InMemorySessionStore(),
+    groups: new InMemoryGroupStore(),
+    inbox: new InMemoryInboxStore(),
+    dedupe: new InMemoryDedupeStore(now),
+    fileTokens: new InMemoryFileTokenStore(now),
+    close: async () => {},
+  }
+}
