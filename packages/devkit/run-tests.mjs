@@ -4,7 +4,7 @@
 //   typecheck  tsc -b over every project that exists so far, then tsc -p over the test folders
 //   lint       biome check (format and lint rules)
 //   unit       node:test over packages/*/test and signaling/test, inside a loopback-only network namespace
-//              (installs Debian's coturn first when missing, for the TURN test)
+//              (installs Debian's coturn and redis-server first when missing, for the TURN and Redis tests)
 //   e2e        Playwright over the demo page in Chromium, inside a loopback-only network namespace
 //
 // Exit code: the first failing step's. FERRY_TEST_CONCURRENCY sets how many test files run at once.
@@ -40,6 +40,9 @@ const PLAYWRIGHT_CONFIG = 'e2e/playwright.config.ts'
 const PLAYWRIGHT_CLI = 'e2e/node_modules/@playwright/test/cli.js'
 const DEFAULT_CHROMIUM = '/usr/bin/chromium'
 const TURNSERVER = '/usr/bin/turnserver'
+
+/** Redis from Debian's `redis-server`, for the state contract tests and the multi-node tests. */
+const REDIS_SERVER = '/usr/bin/redis-server'
 
 /** Directories whose `*.test.ts` files (searched recursively) make up the unit and integration tests. */
 function testDirectories() {
@@ -102,6 +105,10 @@ function lint() {
 async function unit() {
   // The TURN test runs Debian's coturn; without it that one test skips and says how to install it.
   if (!(await ensureDebianPackage('coturn', TURNSERVER))) console.log(`unit: no ${TURNSERVER}, the TURN test will skip`)
+  // Redis backs the multi-node server; its tests start their own redis-server on a free port.
+  if (!(await ensureDebianPackage('redis-server', REDIS_SERVER))) {
+    console.log(`unit: no ${REDIS_SERVER}, the Redis tests will fail (install it: apt-get install redis-server)`)
+  }
   const files = testDirectories()
     .flatMap((dir) => collectTests(dir))
     .map((file) => relative(ROOT, file))

@@ -17,6 +17,8 @@ export interface SessionStore {
   /** Frees `userId` if `socketId` still owns it. Resolves to true when the user went offline. */
   release(userId: string, socketId: string): Promise<boolean>
   isOnline(userId: string): Promise<boolean>
+  /** The socket id that owns `userId` now, undefined when the user is offline. */
+  owner(userId: string): Promise<string | undefined>
   /** Every online user id. */
   list(): Promise<string[]>
   /** How many users are online. */
@@ -41,6 +43,10 @@ export class InMemorySessionStore implements SessionStore {
 
   async isOnline(userId: string): Promise<boolean> {
     return this.#owners.has(userId)
+  }
+
+  async owner(userId: string): Promise<string | undefined> {
+    return this.#owners.get(userId)
   }
 
   async list(): Promise<string[]> {
