@@ -4,7 +4,10 @@
  * with the same ack window), alternating in the same run. The server runs in a process of its own so
  * its RSS growth is measured apart from the peers'. One JSON line on stdout; progress on stderr.
  *
- *   pnpm bench:relay [--size MiB] [--rounds N]
+ *   pnpm bench:relay [--size MiB] [--rounds N] [--nodes 1|2]
+ *
+ * With `--nodes 2` the sides are Ferry with the sender and the receiver on two server nodes sharing a
+ * throwaway Redis, and Ferry with both on one of those nodes, alternating in the same run.
  *
  * `pnpm bench:relay` runs it in a network namespace with only loopback (packages/devkit/netns.mjs).
  */
@@ -12,12 +15,14 @@ import { rmSync } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { constants, tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { startRedis } from '../../devkit/redis-server.mjs'
 import { argsOrExit, runBench } from './cli.js'
 import { BYTES_PER_MIB, megabytesPerSecond, round } from './measure.js'
 import { writeSeededFile } from './payload.js'
 import { killAllPeers } from './peer-child.js'
 import type { PeerImpl } from './peer-ipc.js'
 import { parseRelayBenchArgs } from './relay/relay-args.js'
+import { type NodesRun, relayNodesReport } from './relay/relay-nodes-report.js'
 import { relayReport } from './relay/relay-report.js'
 import { type RelayRunConfig, type RelayRunOutcome, runRelayPair } from './relay/run-relay-pair.js'
 import { type SignalingProcess, startSignalingProcess } from './relay/signaling-process.js'
@@ -46,6 +51,10 @@ async function main(): Promise<void> {
   process.once('SIGTERM', stop)
 
   try {
+    if (args.nodes === 2) {
+      await benchNodes(args.sizeMiB, args.rounds, workDir)
+      return
+    }
     signaling = await startSignalingProcess()
     console.error(`signaling server at ${signaling.url}, in its own process`)
     const sizeBytes = Math.round(args.sizeMiB * BYTES_PER_MIB)
@@ -82,6 +91,50 @@ async function main(): Promise<void> {
     killAllPeers()
     await signaling?.close()
     await rm(workDir, { recursive: true, force: true })
+  }
+}
+
+/** `--nodes 2`: Ferry across two nodes over Redis against Ferry through one of them. */
+async function benchNodes(sizeMiB: number, rounds: number, workDir: string): Promise<void> {
+  const redis = await startRedis()
+  let nodeA: SignalingProcess | undefined
+  let nodeB: SignalingProcess | undefined
+  try {
+    nodeA = await startSignalingProcess({ redisUrl: redis.url }, 'signaling node A')
+    nodeB = await startSignalingProcess({ redisUrl: redis.url }, 'signaling node B')
+    console.error(`nodes at ${nodeA.url} and ${nodeB.url}, over ${redis.url}`)
+    const sizeBytes = Math.round(sizeMiB * BYTES_PER_MIB)
+    const sourcePath = join(workDir, 'source.bin')
+    const expectedSha256 = await writeSeededFile(sourcePath, sizeBytes, FILE_SEED)
+    const runs: NodesRun[] = []
+    let index = 0
+    for (let roundNo = 0; roundNo < rounds; roundNo++) {
+      for (const nodes of [1, 2] as const) {
+        index++
+        const config: RelayRunConfig = {
+          benchCase: 'file',
+          sizeBytes,
+          seed: FILE_SEED,
+          sourcePath,
+          expectedSha256,
+          cmdCount: 0,
+          cmdWarmup: 0,
+          url: nodeA.url,
+          ...(nodes === 2 ? { receiverUrl: nodeB.url } : {}),
+        }
+        const run = await runRelayPair({ impl: 'ferry', index, config, signaling: nodeA, workDir })
+        console.error(`  ferry on ${nodes} node(s), run ${index}: ${megabytesPerSecond(sizeBytes, run.seconds)} MB/s`)
+        runs.push({ ...run, nodes })
+      }
+    }
+    const report = relayNodesReport(sizeBytes, runs)
+    console.log(JSON.stringify(report.line))
+    console.error(report.summary)
+  } finally {
+    killAllPeers()
+    await nodeA?.close()
+    await nodeB?.close()
+    await redis.stop()
   }
 }
 

@@ -21,6 +21,8 @@ export interface PeerConfig {
   cmdWarmup: number
   /** Ferry only: the signaling server URL. */
   url: string
+  /** Ferry relay bench with several nodes: the receiver's server, another node than the sender's. */
+  receiverUrl?: string
   selfId: string
   peerId: string
 }

@@ -13,7 +13,7 @@ import { type PeerProcess, runPeer } from '../peer-process.js'
 runPeer(async (peer) => {
   const { config } = peer
   const client = new FerryClient({
-    url: config.url,
+    url: config.role === 'receiver' ? (config.receiverUrl ?? config.url) : config.url,
     userId: config.selfId,
     // No WebRTC: a relay-only client never opens a peer connection.
     platform: nodePlatform({ wrtc: undefined, downloadDir: config.workDir }),

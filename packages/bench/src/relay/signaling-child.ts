@@ -11,6 +11,15 @@ import type { ChildServer } from '../server-process/server-ipc.js'
  */
 const BENCH_RELAY_BYTES_PER_SECOND = 1024 * 1024 * 1024
 
-export async function startServer(): Promise<ChildServer> {
-  return createSignalingServer({ port: 0, relayBytesPerSecond: BENCH_RELAY_BYTES_PER_SECOND })
+/** `redisUrl`: the node shares its state and its Socket.IO rooms with the other nodes on this Redis. */
+export interface SignalingChildConfig {
+  redisUrl?: string
+}
+
+export async function startServer(config: SignalingChildConfig | null): Promise<ChildServer> {
+  return createSignalingServer({
+    port: 0,
+    relayBytesPerSecond: BENCH_RELAY_BYTES_PER_SECOND,
+    ...(config?.redisUrl === undefined ? {} : { redisUrl: config.redisUrl }),
+  } as Parameters<typeof createSignalingServer>[0])
 }

@@ -1,4 +1,5 @@
 import { ServerProcess } from '../server-process/server-process.js'
+import type { SignalingChildConfig } from './signaling-child.js'
 
 /** What the signaling server child runs (see `signaling-child.ts`). */
 const SERVER_MODULE = new URL('./signaling-child.ts', import.meta.url)
@@ -6,6 +7,10 @@ const SERVER_MODULE = new URL('./signaling-child.ts', import.meta.url)
 /** The orchestrator's handle on the signaling server child. */
 export type SignalingProcess = ServerProcess
 
-export function startSignalingProcess(): Promise<SignalingProcess> {
-  return ServerProcess.start({ name: 'signaling server', module: SERVER_MODULE, config: null })
+/** A signaling server child; with `redisUrl`, one node of several sharing that Redis. */
+export function startSignalingProcess(
+  config: SignalingChildConfig = {},
+  name = 'signaling server',
+): Promise<SignalingProcess> {
+  return ServerProcess.start({ name, module: SERVER_MODULE, config })
 }
