@@ -160,7 +160,8 @@ const SETTINGS = {
   redisUrl: {
     flag: '--redis-url',
     env: 'FERRY_REDIS_URL',
-    about: 'Redis 7 URL (redis:// or rediss://): nodes sharing it share every user, group and kept message (default: none, one process)',
+    about:
+      'Redis 7 URL (redis:// or rediss://): nodes sharing it share every user, group and kept message (default: none, one process)',
   },
   redisPrefix: {
     flag: '--redis-prefix',

@@ -300,9 +300,7 @@ function redisParts(options: SignalingServerOptions, logger: Logger) {
   const prefix = options.redisPrefix
   const adapter = redisSocketAdapter(url, logger, prefix)
   const state =
-    options.state === undefined
-      ? redisState({ url, logger, ...(prefix === undefined ? {} : { prefix }) })
-      : undefined
+    options.state === undefined ? redisState({ url, logger, ...(prefix === undefined ? {} : { prefix }) }) : undefined
   return {
     adapter,
     state,

@@ -77,7 +77,10 @@ export function groupContract(test: Test, make: () => Promise<GroupStore>): void
     assert.equal(await groups.delete('team'), true)
     assert.equal(await groups.delete('team'), false)
     assert.equal(await groups.get('team'), undefined)
-    assert.deepEqual((await groups.list()).map((g) => g.gid), ['empty'])
+    assert.deepEqual(
+      (await groups.list()).map((g) => g.gid),
+      ['empty'],
+    )
   })
 
   test('groups: update adds then removes, all or nothing past the bound', async () => {

@@ -67,11 +67,11 @@ export class RedisSessionStore implements SessionStore {
   ) {}
 
   async claim(userId: string, socketId: string): Promise<string | undefined> {
-    const previous = await CLAIM.run(this.redis, [this.keys.sessions()], [
-      userId,
-      this.#value(socketId),
-      this.keys.nodePrefix(),
-    ])
+    const previous = await CLAIM.run(
+      this.redis,
+      [this.keys.sessions()],
+      [userId, this.#value(socketId), this.keys.nodePrefix()],
+    )
     return socketOf(previous)
   }
 
