@@ -38,13 +38,16 @@ async function main(): Promise<void> {
     ...(config.adminKey === undefined ? {} : { adminKey: config.adminKey }),
     ...(config.turnSecret === undefined ? {} : { turnSecret: config.turnSecret }),
     ...(config.turnUrls === undefined ? {} : { turnUrls: config.turnUrls }),
+    ...(config.redisUrl === undefined ? {} : { redisUrl: config.redisUrl }),
+    ...(config.redisPrefix === undefined ? {} : { redisPrefix: config.redisPrefix }),
   })
   const mode = config.jwtSecret === undefined ? 'dev mode: any user id accepted' : 'token mode'
   const relay = config.relay ? `relay at ${config.relayBytesPerSecond} bytes/s per user` : 'relay off'
   const turn = config.turnUrls === undefined ? 'no TURN' : `TURN credentials for ${config.turnUrls.join(', ')}`
   const media = config.media === false ? 'no media store' : `media store in ${resolve(config.media.dir)}`
   const api = config.adminKey === undefined ? 'server API off' : 'server API on'
-  console.log(`Ferry signaling listening on ${server.url} (${mode}; ${relay}; ${turn}; ${media}; ${api})`)
+  const nodes = config.redisUrl === undefined ? 'one node' : `nodes sharing Redis at ${redisHost(config.redisUrl)}`
+  console.log(`Ferry signaling listening on ${server.url} (${mode}; ${relay}; ${turn}; ${media}; ${api}; ${nodes})`)
 
   let stopping = false
   const stop = (signal: NodeJS.Signals): void => {
@@ -61,6 +64,11 @@ async function main(): Promise<void> {
   }
   process.on('SIGINT', stop)
   process.on('SIGTERM', stop)
+}
+
+/** Host and port of a Redis URL, never its password. */
+function redisHost(url: string): string {
+  return new URL(url).host
 }
 
 main().catch((error: unknown) => {

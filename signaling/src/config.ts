@@ -19,6 +19,7 @@ import {
   checkMaxConnectionsPerAddress,
   checkMediaDir,
   checkMediaMaxBytes,
+  checkRedisPrefix,
   checkRelayBytesPerSecond,
   checkTurn,
 } from './settings-checks.js'
@@ -51,6 +52,10 @@ export interface SignalingConfig {
   adminKey?: string
   /** Open TCP connections one address may hold; 0 for no cap. */
   maxConnectionsPerAddress: number
+  /** Absent: one process. Set: state in this Redis, shared with every node given the same URL. */
+  redisUrl?: string
+  /** With `redisUrl`: the prefix of every key and channel. */
+  redisPrefix?: string
   /** `--help` was given: print usage instead of starting. */
   help: boolean
 }
@@ -152,6 +157,17 @@ const SETTINGS = {
     env: 'FERRY_MAX_CONNECTIONS_PER_ADDRESS',
     about: `open connections one IP address (IPv6: /64) may hold, 0 for no cap (default ${DEFAULT_MAX_CONNECTIONS_PER_ADDRESS})`,
   },
+  redisUrl: {
+    flag: '--redis-url',
+    env: 'FERRY_REDIS_URL',
+    about:
+      'Redis 7 URL (redis:// or rediss://): nodes sharing it share every user, group and kept message (default: none, one process)',
+  },
+  redisPrefix: {
+    flag: '--redis-prefix',
+    env: 'FERRY_REDIS_PREFIX',
+    about: 'with --redis-url: prefix of every key and channel, so deployments share one Redis (default ferry:)',
+  },
 } as const satisfies Record<string, Setting>
 
 /** `switch`: the flag takes no value and stands for this one. */
@@ -216,6 +232,8 @@ export function loadConfig(
   const mediaRetention = raw('mediaRetentionHours')
   const adminKey = raw('adminKey')
   const maxConnections = raw('maxConnectionsPerAddress')
+  const redisUrl = raw('redisUrl')
+  const redisPrefix = raw('redisPrefix')
 
   const config: SignalingConfig = {
     port: port ? parsePort(port.value, port.source) : DEFAULT_PORT,
@@ -252,6 +270,11 @@ export function loadConfig(
     throw bad(`${(issuer ?? audience ?? lifetime)?.source} only applies with ${SETTINGS.jwtSecret.flag}`)
   }
   if (adminKey) config.adminKey = checkAdminKey(adminKey.value, adminKey.source)
+  if (redisUrl) config.redisUrl = parseRedisUrl(redisUrl.value, redisUrl.source)
+  if (redisPrefix) {
+    if (!redisUrl) throw bad(`${redisPrefix.source} only applies with ${SETTINGS.redisUrl.flag}`)
+    config.redisPrefix = checkRedisPrefix(redisPrefix.value, redisPrefix.source)
+  }
   const turn = checkTurn(turnSecret?.value, turnUrls ? splitList(turnUrls.value) : undefined, {
     secret: turnSecret?.source ?? `${SETTINGS.turnSecret.flag} (${SETTINGS.turnSecret.env})`,
     urls: turnUrls?.source ?? `${SETTINGS.turnUrls.flag} (${SETTINGS.turnUrls.env})`,
@@ -346,6 +369,15 @@ function parseHours(value: string, source: string): number {
   const ms = parseWhole(value) * MS_PER_HOUR
   if (!Number.isSafeInteger(ms) || ms < MS_PER_HOUR) throw bad(`${source} must be a whole number of hours, at least 1`)
   return ms
+}
+
+function parseRedisUrl(value: string, source: string): string {
+  const trimmed = value.trim()
+  const url = URL.canParse(trimmed) ? new URL(trimmed) : undefined
+  if (!url || (url.protocol !== 'redis:' && url.protocol !== 'rediss:') || url.hostname === '') {
+    throw bad(`${source} must be a redis:// or rediss:// URL with a host`)
+  }
+  return trimmed
 }
 
 function splitList(value: string): string[] {

@@ -47,6 +47,8 @@ import { registerRouting } from './routing.js'
 import { type SessionOffer, startSession } from './session.js'
 import type { SessionStore } from './session-store.js'
 import { checkMaxConnectionsPerAddress, checkRelayBytesPerSecond, checkTurn } from './settings-checks.js'
+import { redisState } from './state/redis/redis-state.js'
+import { redisSocketAdapter } from './state/redis/socket-adapter.js'
 import { memoryState, type ServerState } from './state/server-state.js'
 import { type TurnSettings, turnCredentials } from './turn-credentials.js'
 import type { CorsOrigin, FerryServer } from './types.js'
@@ -79,6 +81,14 @@ export interface SignalingServerOptions {
    * Default: `memoryState()`, this process's memory. `sessionStore` and `groupStore` replace its parts.
    */
   state?: ServerState
+  /**
+   * A Redis 7 URL (`redis://host:6379`): every node given the same URL (and prefix) shares sessions,
+   * groups, kept messages, dedupe records and file tokens through it (`redisState`, unless `state` is
+   * given), and Socket.IO sends between nodes through Redis's sharded Pub/Sub. Unset: one process.
+   */
+  redisUrl?: string
+  /** With `redisUrl`: the prefix of every key and channel, so deployments share one Redis. Default `ferry:`. */
+  redisPrefix?: string
   /** Who is online. Default: the state's. */
   sessionStore?: SessionStore
   /** Where to log. Default: nowhere. */
@@ -146,8 +156,6 @@ export interface SignalingServer {
 
 export async function createSignalingServer(options: SignalingServerOptions): Promise<SignalingServer> {
   const host = options.host ?? DEFAULT_HOST
-  const state = options.state ?? memoryState()
-  const store = options.sessionStore ?? state.sessions
   const logger = options.logger ?? quietLogger
   const limits = new Limits(limitSettings(options.limits))
   const auth = createAuthMiddleware(tokenRules(options), limits, logger)
@@ -167,6 +175,10 @@ export async function createSignalingServer(options: SignalingServerOptions): Pr
     options.maxConnectionsPerAddress ?? DEFAULT_MAX_CONNECTIONS_PER_ADDRESS,
     'maxConnectionsPerAddress',
   )
+  const redis = redisParts(options, logger)
+  await redis?.state?.started
+  const state = options.state ?? redis?.state ?? memoryState()
+  const store = options.sessionStore ?? state.sessions
   const media = options.media === false ? undefined : await startMediaService(options.media ?? {}, logger)
 
   const groups = options.groupStore ?? state.groups
@@ -182,6 +194,7 @@ export async function createSignalingServer(options: SignalingServerOptions): Pr
     connectTimeout: SOCKET_CONNECT_TIMEOUT_MS,
     cors: { origin: options.corsOrigin ?? true },
   }
+  if (redis) socketOptions.adapter = redis.adapter.adapter
   const io: FerryServer = new Server(http, socketOptions)
   sealHttpServer(http, maxConnectionsPerAddress, logger)
   const deliveries = new Deliveries({ io, sessions: store, inbox: state.inbox, dedupe: state.dedupe })
@@ -252,6 +265,7 @@ export async function createSignalingServer(options: SignalingServerOptions): Pr
     await io.close()
     await media?.close()
     await state.close()
+    await redis?.close()
     throw error
   }
   const port = (http.address() as AddressInfo).port
@@ -271,11 +285,28 @@ export async function createSignalingServer(options: SignalingServerOptions): Pr
         .close()
         .finally(() => media?.close())
         .finally(() => state.close())
+        .finally(() => redis?.close())
       return closing
     },
   }
   if (media) server.media = media.store
   return server
+}
+
+/** With `redisUrl`: the shared state (unless the caller gave one) and the Socket.IO adapter. */
+function redisParts(options: SignalingServerOptions, logger: Logger) {
+  if (options.redisUrl === undefined) return undefined
+  const url = options.redisUrl
+  const prefix = options.redisPrefix
+  const adapter = redisSocketAdapter(url, logger, prefix)
+  const state =
+    options.state === undefined ? redisState({ url, logger, ...(prefix === undefined ? {} : { prefix }) }) : undefined
+  return {
+    adapter,
+    state,
+    /** Closes what this server opened; a state the caller gave is closed by `state.close()` as before. */
+    close: () => adapter.close(),
+  }
 }
 
 /** The offer with this socket's media key, when the server keeps media. */

@@ -77,3 +77,11 @@ export function checkMaxConnectionsPerAddress(value: number, name: string): numb
 function bad(message: string): FerryError {
   return new FerryError('invalid-argument', message)
 }
+
+/** A Redis key prefix: letters, digits and `_.:-`, short, so keys stay short and never need quoting. */
+const REDIS_PREFIX_PATTERN = /^[A-Za-z0-9_.:-]{1,64}$/
+
+export function checkRedisPrefix(value: string, name: string): string {
+  if (!REDIS_PREFIX_PATTERN.test(value)) throw bad(`${name} must be 1 to 64 of A-Z a-z 0-9 _ . : -, got "${value}"`)
+  return value
+}

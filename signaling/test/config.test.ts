@@ -162,3 +162,18 @@ test('loadConfig rejects bad values with a message naming the setting', () => {
   assert.throws(cap('-1'), refused(/--max-connections-per-address must be a whole number of connections/))
   assert.throws(cap('lots'), refused(/--max-connections-per-address/))
 })
+
+test('--redis-url and FERRY_REDIS_URL take a redis:// or rediss:// URL; the prefix needs the URL', () => {
+  assert.equal(loadConfig(['--redis-url', 'redis://cache:6379'], {}).redisUrl, 'redis://cache:6379')
+  assert.equal(loadConfig([], { FERRY_REDIS_URL: 'rediss://u:p@cache:6380/2' }).redisUrl, 'rediss://u:p@cache:6380/2')
+  const both = loadConfig(['--redis-prefix=app2:'], { FERRY_REDIS_URL: 'redis://cache' })
+  assert.deepEqual([both.redisUrl, both.redisPrefix], ['redis://cache', 'app2:'])
+  assert.equal(loadConfig([], {}).redisUrl, undefined)
+  assert.throws(() => loadConfig(['--redis-url', 'http://cache:6379'], {}), refused(/^--redis-url must be a redis/))
+  assert.throws(() => loadConfig([], { FERRY_REDIS_URL: 'cache:6379' }), refused(/^FERRY_REDIS_URL must be/))
+  assert.throws(() => loadConfig(['--redis-prefix', 'x:'], {}), refused(/only applies with --redis-url/))
+  assert.throws(
+    () => loadConfig(['--redis-url', 'redis://cache', '--redis-prefix', 'a b'], {}),
+    refused(/^--redis-prefix must be 1 to 64/),
+  )
+})
