@@ -21,5 +21,5 @@ export async function startServer(config: SignalingChildConfig | null): Promise<
     port: 0,
     relayBytesPerSecond: BENCH_RELAY_BYTES_PER_SECOND,
     ...(config?.redisUrl === undefined ? {} : { redisUrl: config.redisUrl }),
-  } as Parameters<typeof createSignalingServer>[0])
+  })
 }
