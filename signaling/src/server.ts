@@ -167,7 +167,7 @@ export async function createSignalingServer(options: SignalingServerOptions): Pr
     options.maxConnectionsPerAddress ?? DEFAULT_MAX_CONNECTIONS_PER_ADDRESS,
     'maxConnectionsPerAddress',
   )
-  const media = options.media === false ? undefined : await startMediaService(options.media ?? {}, logger)
+  const media = options.media === false ? undefined : await startMediaService(options.media ?? {}, store, logger)
 
   const groups = options.groupStore ?? state.groups
   let api: ApiHttpContext | undefined
