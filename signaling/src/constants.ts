@@ -72,9 +72,6 @@ export const DEFAULT_MEDIA_DIR = '.ferry-media'
  */
 export const MAX_MEDIA_REQUEST_BYTES = 8 * 1024
 
-/** Bytes of randomness in a media key: 256 bits, like the session it stands for, cannot be guessed. */
-export const MEDIA_KEY_BYTES = 32
-
 /**
  * How often the media store drops expired media and stale partial uploads. Media live for days, so an
  * hour late is nothing, and a sweep reads every metadata file: once an hour keeps that cost invisible.

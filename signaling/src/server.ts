@@ -179,7 +179,7 @@ export async function createSignalingServer(options: SignalingServerOptions): Pr
   await redis?.state?.started
   const state = options.state ?? redis?.state ?? memoryState()
   const store = options.sessionStore ?? state.sessions
-  const media = options.media === false ? undefined : await startMediaService(options.media ?? {}, logger)
+  const media = options.media === false ? undefined : await startMediaService(options.media ?? {}, store, logger)
 
   const groups = options.groupStore ?? state.groups
   let api: ApiHttpContext | undefined

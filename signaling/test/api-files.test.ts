@@ -6,6 +6,7 @@ import { join } from 'node:path'
 import { test } from 'node:test'
 import { type Delivery, MTYPE } from '@ferry/protocol'
 import { assertNothingMore, deliveriesOf, type Recipient, startApiServer, startRecipientsScene } from './api-helpers.js'
+import { filesIn } from './media-client.js'
 
 const IMAGE = new URL('../../packages/client/test/fixtures/images/img-37x23.png', import.meta.url)
 
@@ -177,7 +178,7 @@ test('bad file sends are refused with their codes, keep nothing and deliver noth
   await assert.rejects(api.sendGroupFile('alice', 'none', randomBytes(10)), { code: 'unknown-target' })
   await assert.rejects(api.sendRoomFile('alice', 'lobby', randomBytes(10)), { code: 'not-a-member' })
   await assert.rejects(api.sendFile('alice', 'bob', join(dir, 'missing.bin')), { code: 'file-read-error' })
-  assert.deepEqual(await readdir(server.media!.dir), [])
+  assert.deepEqual(await filesIn(server.media!.dir), [])
   await assertNothingMore(api, bob)
   assert.equal(bob.deliveries.length, 0)
 })

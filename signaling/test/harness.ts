@@ -34,8 +34,8 @@ export const DEFAULT_OFFER = {
   media: { maxBytes: DEFAULT_MEDIA_MAX_BYTES, retentionMs: MEDIA_RETENTION_MS },
 }
 
-/** A media key as the server issues them: MEDIA_KEY_BYTES (32) random bytes in base64url. */
-export const MEDIA_KEY_PATTERN = /^[A-Za-z0-9_-]{43}$/
+/** A media key as the server issues them: a 43-character MAC, then the user and socket ids, in base64url. */
+export const MEDIA_KEY_PATTERN = /^[A-Za-z0-9_-]{44,256}$/
 
 /** `session:ready` with its media key checked for shape and left out, so the rest compares whole. */
 export function withoutMediaKey(ready: SessionReadyMessage): object {

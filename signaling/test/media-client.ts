@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto'
 import { readdir } from 'node:fs/promises'
 import { MEDIA_ID_BYTES, type MediaUploadRequest } from '@ferry/protocol'
 import type { SignalingServer, SignalingServerOptions } from '../src/index.js'
+import { KEY_SECRET_FILE } from '../src/media/key-secret.js'
 import { type Client, login, startServer } from './harness.js'
 
 /** A fresh media id, made as clients make them. */
@@ -98,9 +99,9 @@ export async function startMediaServer(
   }
 }
 
-/** The names in a directory, sorted. */
+/** The names in a store's directory, sorted, but the secret its media keys are signed with. */
 export async function filesIn(dir: string): Promise<string[]> {
-  return (await readdir(dir)).sort()
+  return (await readdir(dir)).filter((name) => name !== KEY_SECRET_FILE).sort()
 }
 
 /** Random bytes to upload. */

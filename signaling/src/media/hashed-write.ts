@@ -6,7 +6,7 @@ import { ByteLimit } from './byte-limit.js'
 import { hashTap } from './running-hashes.js'
 
 /**
- * Writes `body` to the file at `path` (which exists), hashing it on the way: the SHA-256 is known the
+ * Writes `body` to a new file at `path`, hashing it on the way: the SHA-256 is known the
  * moment the last byte is on disk, with no second read. More than `maxBytes` fails with `past-size`;
  * an abort of `signal` fails with its reason.
  */
@@ -18,7 +18,7 @@ export async function writeHashed(
 ): Promise<{ bytes: number; sha256: string }> {
   const hash = createHash('sha256')
   const hasher = hashTap(hash)
-  const out = createWriteStream(path, { flags: 'r+' })
+  const out = createWriteStream(path, { flags: 'wx' })
   try {
     await pipeline(body, new ByteLimit(maxBytes), hasher, out, { signal })
   } catch (error) {

@@ -76,7 +76,7 @@ async function serve(
     return
   }
   const { store, keys } = context.media
-  const user = userOf(request.headers.authorization, keys)
+  const user = await userOf(request.headers.authorization, keys)
   if (user === undefined) {
     sendError(res, 401, 'not-logged-in', 'the media routes need Authorization: Bearer <key of a live session>')
     return
@@ -168,7 +168,7 @@ function sendRefusal(res: ServerResponse, error: MediaStoreError): void {
   )
 }
 
-function userOf(authorization: string | undefined, keys: MediaKeys): string | undefined {
+async function userOf(authorization: string | undefined, keys: MediaKeys): Promise<string | undefined> {
   const match = BEARER.exec(authorization ?? '')
-  return match?.[1] === undefined ? undefined : keys.userOf(match[1])
+  return match?.[1] === undefined ? undefined : await keys.userOf(match[1])
 }

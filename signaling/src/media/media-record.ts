@@ -20,7 +20,18 @@ export interface MediaRecord {
   createdAt: number
   /** ms since the epoch. */
   expiresAt: number
+  /** Random, new with each `start` or put: tells this upload from an earlier one under the same id. */
+  generation: string
+  /**
+   * The token of the append writing the data right now, on whichever node; absent when none is. A
+   * newer append that finds it set takes the upload over (see `MediaStore.append`), and the older one
+   * then finds its token gone when it tries to record what it wrote.
+   */
+  writer?: string
 }
+
+/** A `generation` or `writer` token: base64url. */
+export const TOKEN_PATTERN = /^[A-Za-z0-9_-]{1,64}$/
 
 const SHA256_HEX = /^[0-9a-f]{64}$/
 
@@ -49,9 +60,11 @@ export function parseMediaRecord(json: string, mediaId: string): MediaRecord | u
     r.received <= r.size &&
     typeof r.complete === 'boolean' &&
     isCount(r.createdAt) &&
-    isCount(r.expiresAt)
+    isCount(r.expiresAt) &&
+    (r.generation === undefined || (typeof r.generation === 'string' && TOKEN_PATTERN.test(r.generation))) &&
+    (r.writer === undefined || (typeof r.writer === 'string' && TOKEN_PATTERN.test(r.writer)))
   if (!ok) return undefined
-  return {
+  const record: MediaRecord = {
     mediaId,
     uploader: r.uploader as string,
     fileName: r.fileName as string,
@@ -62,7 +75,11 @@ export function parseMediaRecord(json: string, mediaId: string): MediaRecord | u
     complete: r.complete as boolean,
     createdAt: r.createdAt as number,
     expiresAt: r.expiresAt as number,
+    // Records from before generations: the creation time told uploads apart.
+    generation: (r.generation as string | undefined) ?? `t${r.createdAt as number}`,
   }
+  if (r.writer !== undefined) record.writer = r.writer as string
+  return record
 }
 
 /** Where an upload stands, as the uploader is told. */

@@ -1,12 +1,14 @@
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { DEFAULT_MEDIA_MAX_BYTES, MEDIA_RETENTION_MS, type MediaStoreOffer } from '@ferry/protocol'
+import { DEFAULT_MEDIA_MAX_BYTES, FerryError, MEDIA_RETENTION_MS, type MediaStoreOffer } from '@ferry/protocol'
 import { DEFAULT_MEDIA_SWEEP_EVERY_MS } from '../constants.js'
 import { describeError } from '../describe-error.js'
 import type { Logger } from '../logger.js'
+import type { SessionStore } from '../session-store.js'
 import { checkMediaDir, checkMediaMaxBytes, checkMediaRetentionMs, checkMediaSweepEveryMs } from '../settings-checks.js'
 import type { FerrySocket } from '../types.js'
+import { loadKeySecret } from './key-secret.js'
 import { MediaKeys } from './media-keys.js'
 import { MediaStore } from './media-store.js'
 
@@ -22,13 +24,22 @@ export interface MediaStoreOptions {
   sweepEveryMs?: number
   /** The clock, ms since the epoch. Default `Date.now`. */
   now?: () => number
+  /**
+   * The secret media keys are signed with, at least MIN_MEDIA_KEY_SECRET_CHARS characters, the same on
+   * every node. Default: the one in the store's directory (`media-keys.secret`), made by the first node
+   * to start, so nodes sharing the directory accept each other's keys.
+   */
+  keySecret?: string
 }
+
+/** Shortest `keySecret`, as for `jwtSecret`: a shorter one is within reach of guessing. */
+export const MIN_MEDIA_KEY_SECRET_CHARS = 32
 
 /** The media store of a running server, with the keys of its sessions and the periodic sweep. */
 export interface MediaService {
   store: MediaStore
   keys: MediaKeys
-  /** Issues `socket` a key, revoked when it disconnects, and says what its `session:ready` tells it. */
+  /** Issues `socket` a key, good while it owns its user, and says what its `session:ready` tells it. */
   admit(socket: FerrySocket): MediaStoreOffer
   /** Stops the sweep, and removes the directory if it was a temporary one. */
   close(): Promise<void>
@@ -40,13 +51,24 @@ function checkMediaOptions(options: MediaStoreOptions): void {
   if (options.maxBytes !== undefined) checkMediaMaxBytes(options.maxBytes, 'media.maxBytes')
   if (options.retentionMs !== undefined) checkMediaRetentionMs(options.retentionMs, 'media.retentionMs')
   if (options.sweepEveryMs !== undefined) checkMediaSweepEveryMs(options.sweepEveryMs, 'media.sweepEveryMs')
+  const secret = options.keySecret
+  if (secret !== undefined && (typeof secret !== 'string' || secret.length < MIN_MEDIA_KEY_SECRET_CHARS)) {
+    throw new FerryError(
+      'invalid-argument',
+      `media.keySecret must be at least ${MIN_MEDIA_KEY_SECRET_CHARS} characters`,
+    )
+  }
 }
 
 /**
  * Opens the store, sweeps it once, then every `sweepEveryMs`. Bad options reject with `invalid-argument`
- * before anything touches the disk.
+ * before anything touches the disk. A media key is good while `sessions` says its socket owns its user.
  */
-export async function startMediaService(options: MediaStoreOptions, logger: Logger): Promise<MediaService> {
+export async function startMediaService(
+  options: MediaStoreOptions,
+  sessions: SessionStore,
+  logger: Logger,
+): Promise<MediaService> {
   checkMediaOptions(options)
   const temporary = options.dir === undefined
   const dir = options.dir ?? (await mkdtemp(join(tmpdir(), 'ferry-media-')))
@@ -54,6 +76,7 @@ export async function startMediaService(options: MediaStoreOptions, logger: Logg
     if (temporary) await rm(dir, { recursive: true, force: true })
   }
   let store: MediaStore
+  let secret: Buffer
   try {
     store = await MediaStore.open({
       dir,
@@ -61,6 +84,7 @@ export async function startMediaService(options: MediaStoreOptions, logger: Logg
       retentionMs: options.retentionMs ?? MEDIA_RETENTION_MS,
       ...(options.now === undefined ? {} : { now: options.now }),
     })
+    secret = options.keySecret === undefined ? await loadKeySecret(dir) : Buffer.from(options.keySecret)
   } catch (error) {
     await removeTemporary()
     throw error
@@ -87,13 +111,12 @@ export async function startMediaService(options: MediaStoreOptions, logger: Logg
   const timer = setInterval(sweep, options.sweepEveryMs ?? DEFAULT_MEDIA_SWEEP_EVERY_MS)
   timer.unref()
 
-  const keys = new MediaKeys()
+  const keys = new MediaKeys(secret, sessions)
   return {
     store,
     keys,
     admit(socket) {
-      const key = keys.issue(socket.data.userId)
-      socket.once('disconnect', () => keys.revoke(key))
+      const key = keys.issue(socket.data.userId, socket.id)
       return { key, maxBytes: store.maxBytes, retentionMs: store.retentionMs }
     },
     async close() {

@@ -1,5 +1,7 @@
+import type { Hash } from 'node:crypto'
+import { randomBytes } from 'node:crypto'
 import { createWriteStream } from 'node:fs'
-import { mkdir, open } from 'node:fs/promises'
+import { mkdir, open, rm } from 'node:fs/promises'
 import type { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import {
@@ -13,8 +15,8 @@ import {
 import { checkMediaMaxBytes, checkMediaRetentionMs } from '../settings-checks.js'
 import { ByteLimit } from './byte-limit.js'
 import { writeHashed } from './hashed-write.js'
-import { KeyedLock } from './keyed-lock.js'
 import { isMissing, MediaFiles } from './media-files.js'
+import { MediaLock } from './media-lock.js'
 import { type MediaRecord, mediaInfo, uploadState } from './media-record.js'
 import { isMediaStoreError, MediaStoreError } from './media-refusal.js'
 import { hashTap, RunningHashes } from './running-hashes.js'
@@ -47,6 +49,12 @@ export interface MediaRead {
   stream: Readable
 }
 
+/**
+ * A put's draft not written to for this long is taken for the draft of a process that died mid-put,
+ * and swept. A live put writes as its body arrives; the HTTP server ends one stalled far shorter.
+ */
+const STALE_PUT_MS = 60 * 60 * 1000
+
 interface RunningAppend {
   uploader: string
   /** Stops the append; the reason is what it rejects with. */
@@ -63,6 +71,12 @@ interface RunningAppend {
  * An upload is started (or resumed) with `start`, then filled with `append`s, each at the offset the
  * store holds. When the last byte is in, the data is hashed from disk; a SHA-256 other than the
  * declared one drops the upload. A complete media is kept `retentionMs`, then `sweep` drops it.
+ *
+ * Several processes (server nodes on one shared volume) may open stores on one directory: every
+ * read-modify-write of a media's files holds its `MediaLock`, which is exclusive across processes, and
+ * an append claims the data in the record (`writer`) so that a newer append through another node
+ * takes the upload over safely (see `append`). A crash at any point leaves a state the next request
+ * or `sweep` resumes or cleans: records and data are on disk before they count.
  */
 export class MediaStore {
   readonly dir: string
@@ -70,7 +84,7 @@ export class MediaStore {
   readonly retentionMs: number
   private readonly now: () => number
   private readonly files: MediaFiles
-  private readonly lock = new KeyedLock()
+  private readonly lock: MediaLock
   private readonly appends = new Map<string, RunningAppend>()
   private readonly hashes = new RunningHashes()
 
@@ -80,6 +94,7 @@ export class MediaStore {
     this.retentionMs = settings.retentionMs
     this.now = settings.now ?? Date.now
     this.files = new MediaFiles(settings.dir)
+    this.lock = new MediaLock(settings.dir)
   }
 
   /** A store on `settings.dir`, creating it when missing. Rejects with `invalid-argument` on bad limits. */
@@ -90,7 +105,7 @@ export class MediaStore {
     return new MediaStore(settings)
   }
 
-  /** Appends of `userId` running right now (at most MAX_MEDIA_TASKS). */
+  /** Appends of `userId` running right now in this process (at most MAX_MEDIA_TASKS). */
   uploading(userId: string): number {
     let count = 0
     for (const append of this.appends.values()) if (append.uploader === userId) count++
@@ -121,6 +136,7 @@ export class MediaStore {
         complete: false,
         createdAt: now,
         expiresAt: now + this.retentionMs,
+        generation: newToken(),
       }
       await this.files.remove(mediaId)
       await disk(async () => {
@@ -136,6 +152,11 @@ export class MediaStore {
    * it (an HTTP Content-Length), lets bytes past the declared size be refused before any is read;
    * otherwise they are refused when they arrive. Either way none of such a body is kept. A body that
    * fails midway (the client went away) keeps what was written, and the upload resumes from there.
+   *
+   * An append of the uploader's that still runs in this process is stopped first, and what it wrote
+   * kept. One that runs on another node, or was cut by a crash, is taken over: the recorded bytes are
+   * copied to a new data file, so the old append writes on into a file no name points to, and finds
+   * its claim gone when it tries to record what it wrote (`wrong-offset`).
    */
   async append(
     mediaId: string,
@@ -177,8 +198,9 @@ export class MediaStore {
     if (checked instanceof MediaStoreError) throw checked
     const abort = new AbortController()
     const leave = await this.lock.run(mediaId, () => this.beginPut(mediaId, uploader, abort))
+    const draft = this.files.putPath(mediaId)
     try {
-      const { bytes, sha256 } = await writeHashed(body, this.files.dataPath(mediaId), this.maxBytes, abort.signal)
+      const { bytes, sha256 } = await writeHashed(body, draft, this.maxBytes, abort.signal)
       if (bytes === 0) throw new MediaStoreError('bad-request', 'the media is empty')
       const now = this.now()
       const record: MediaRecord = {
@@ -192,11 +214,24 @@ export class MediaStore {
         complete: true,
         createdAt: now,
         expiresAt: now + this.retentionMs,
+        generation: newToken(),
       }
-      await disk(() => this.files.writeRecord(record))
+      await this.lock.run(mediaId, async () => {
+        // Another node may have started an upload under this id while the body arrived.
+        if (await this.files.readRecord(mediaId)) throw taken()
+        try {
+          await disk(async () => {
+            await this.files.adoptPut(mediaId, draft)
+            await this.files.writeRecord(record)
+          })
+        } catch (error) {
+          await this.files.remove(mediaId)
+          throw error
+        }
+      })
       return mediaInfo(record)
     } catch (error) {
-      await this.files.remove(mediaId)
+      await rm(draft, { force: true })
       throw appendFailure(error)
     } finally {
       this.appends.delete(mediaId)
@@ -244,15 +279,25 @@ export class MediaStore {
 
   /**
    * Drops every expired media and every partial upload that got no byte for `retentionMs`, with the
-   * files of any half-created one. Appends that run are left alone. Resolves with the number dropped.
+   * files of any half-created one and the drafts and locks a crashed process left. Appends that run in
+   * this process are left alone. Resolves with the number of media dropped.
    */
   async sweep(): Promise<number> {
     let dropped = 0
-    for (const mediaId of await this.files.ids()) {
+    for (const [mediaId, suffixes] of await this.files.ids()) {
+      if (await this.untouched(mediaId, suffixes)) continue
       const gone = await this.lock.run(mediaId, async () => {
+        await this.files.removeStalePuts(mediaId, suffixes, Date.now() - STALE_PUT_MS)
         if (this.appends.has(mediaId)) return false
         const record = await this.files.readRecord(mediaId)
-        if (record && record.expiresAt > this.now()) return false
+        if (record && record.expiresAt > this.now()) {
+          // Drafts are only written under the lock, which this holds: any there is a crash's. So is
+          // a record with no data.
+          const whole = await this.files.hasData(mediaId)
+          if (whole) await this.files.removeDrafts(mediaId)
+          else await this.files.remove(mediaId)
+          return !whole
+        }
         this.hashes.forget(mediaId)
         await this.files.remove(mediaId)
         return record !== undefined
@@ -260,6 +305,13 @@ export class MediaStore {
       if (gone) dropped++
     }
     return dropped
+  }
+
+  /** Whether a media is only its data and an unexpired record, so the sweep need not take its lock. */
+  private async untouched(mediaId: string, suffixes: string[]): Promise<boolean> {
+    if (suffixes.length !== 2 || !suffixes.includes('.data') || !suffixes.includes('.json')) return false
+    const record = await this.files.readRecord(mediaId)
+    return record !== undefined && record.expiresAt > this.now()
   }
 
   /** The record, unless it expired (an upload with an append running never has). */
@@ -282,13 +334,12 @@ export class MediaStore {
     }
   }
 
-  /** Claims a fresh id for a put: an empty data file, and a running append so no sweep drops it. */
+  /** Claims a fresh id for a put in this process: a running append, so no start or put here takes it. */
   private async beginPut(mediaId: string, uploader: string, abort: AbortController): Promise<() => void> {
     if (this.appends.has(mediaId) || (await this.files.readRecord(mediaId))) throw taken()
     if (this.uploading(uploader) >= MAX_MEDIA_TASKS) {
       throw new MediaStoreError('too-many-uploads', `at most ${MAX_MEDIA_TASKS} uploads at once`)
     }
-    await disk(() => this.files.createData(mediaId))
     let leave = (): void => {}
     const settled = new Promise<void>((resolve) => {
       leave = resolve
@@ -303,22 +354,26 @@ export class MediaStore {
     offset: number,
     length: number | undefined,
   ): Promise<{ record: MediaRecord; abort: AbortController; leave: () => void }> {
-    const record = await this.live(mediaId)
-    if (!record) throw notFound()
-    if (record.uploader !== uploader) throw taken()
-    if (record.complete || this.appends.has(mediaId) || offset !== record.received) {
+    const live = await this.live(mediaId)
+    if (!live) throw notFound()
+    if (live.uploader !== uploader) throw taken()
+    const claimed = live.writer !== undefined && !live.complete && !this.appends.has(mediaId)
+    const found = claimed ? await this.takeOverElsewhere(live) : live
+    if (found.complete || this.appends.has(mediaId) || offset !== found.received) {
       // A running append here is another's that took over first: its `received` is not final yet.
-      const why = record.complete ? 'is complete' : this.appends.has(mediaId) ? 'is being written' : 'stands at'
-      throw new MediaStoreError('wrong-offset', `the upload ${why} ${record.received}`, record.received)
+      const why = found.complete ? 'is complete' : this.appends.has(mediaId) ? 'is being written' : 'stands at'
+      throw new MediaStoreError('wrong-offset', `the upload ${why} ${found.received}`, found.received)
     }
-    if (length !== undefined && offset + length > record.size) {
-      throw new MediaStoreError('past-size', `${offset + length} bytes is over the declared size ${record.size}`)
+    if (length !== undefined && offset + length > found.size) {
+      throw new MediaStoreError('past-size', `${offset + length} bytes is over the declared size ${found.size}`)
     }
     if (this.uploading(uploader) >= MAX_MEDIA_TASKS) {
       throw new MediaStoreError('too-many-uploads', `at most ${MAX_MEDIA_TASKS} uploads at once`)
     }
-    // A crash may have left bytes past `received`; an append must start on exactly what is recorded.
-    await disk(() => this.files.truncateData(mediaId, record.received))
+    // A failed append may have left bytes past `received`; an append must start on exactly what is recorded.
+    if (!claimed) await disk(() => this.files.truncateData(mediaId, found.received))
+    const record: MediaRecord = { ...found, writer: newToken(), expiresAt: this.now() + this.retentionMs }
+    await disk(() => this.files.writeRecord(record))
     const abort = new AbortController()
     let leave = (): void => {}
     const settled = new Promise<void>((resolve) => {
@@ -328,13 +383,26 @@ export class MediaStore {
     return { record, abort, leave }
   }
 
+  /**
+   * Takes the data over from an append another node runs, or a crashed process ran: a new data file
+   * with the recorded bytes, and a record that names no writer.
+   */
+  private async takeOverElsewhere(record: MediaRecord): Promise<MediaRecord> {
+    const received = await disk(() => this.files.replaceData(record.mediaId, record.received))
+    const { writer: _, ...rest } = record
+    const taken: MediaRecord = { ...rest, received }
+    await disk(() => this.files.writeRecord(taken))
+    this.hashes.forget(record.mediaId)
+    return taken
+  }
+
   private async write(record: MediaRecord, body: Readable, signal: AbortSignal): Promise<Written> {
     const limit = new ByteLimit(record.size - record.received)
     const out = createWriteStream(this.files.dataPath(record.mediaId), { flags: 'r+', start: record.received })
     // The pipeline reports the stream's errors; this keeps one emitted after it settled from going unhandled.
     out.on('error', () => {})
     const closed = new Promise<void>((resolve) => out.once('close', () => resolve()))
-    const hash = this.hashes.take(record.mediaId, record.received)
+    const hash = this.hashes.take(record.mediaId, record.generation, record.received)
     let failure: unknown
     try {
       if (hash) await pipeline(body, limit, hashTap(hash), out, { signal })
@@ -347,36 +415,45 @@ export class MediaStore {
     // Stopped by a delete or a newer append: that is the reason to report, not the stream's AbortError.
     if (failure !== undefined && signal.aborted) failure = signal.reason
     // After a failure the hash may have seen bytes that were not written: the digest then comes from disk.
-    if (hash && failure === undefined) this.hashes.keep(record.mediaId, hash, record.received + out.bytesWritten)
-    return { bytes: out.bytesWritten, failure }
+    return { bytes: out.bytesWritten, failure, hash: failure === undefined ? hash : undefined }
   }
 
   /**
    * Records what an append wrote, and completes the upload when its last byte is in, even if the body
    * failed right after it: an upload whose every byte is in is never left incomplete.
    */
-  private async settle(started: MediaRecord, { bytes, failure }: Written): Promise<MediaUploadState> {
+  private async settle(started: MediaRecord, { bytes, failure, hash }: Written): Promise<MediaUploadState> {
     const { mediaId } = started
     const current = await this.files.readRecord(mediaId)
-    if (!current || current.createdAt !== started.createdAt || current.received !== started.received) {
+    if (!current || current.generation !== started.generation) {
       throw new MediaStoreError('not-found', 'the upload was deleted while it ran')
+    }
+    if (current.writer !== started.writer) {
+      // Taken over by an append through another node: what this one wrote went to a file no name points to.
+      throw new MediaStoreError('wrong-offset', 'a newer append to this media took over', current.received)
     }
     const refused = isMediaStoreError(failure) && failure.reason === 'past-size'
     const received = refused ? current.received : current.received + bytes
-    let record: MediaRecord = { ...current, received, expiresAt: this.now() + this.retentionMs }
+    const { writer: _, ...rest } = current
+    let record: MediaRecord = { ...rest, received, expiresAt: this.now() + this.retentionMs }
+    await disk(async () => {
+      // A refused body is rolled back; any other failure keeps exactly the bytes counted as written.
+      if (failure !== undefined) await this.files.truncateData(mediaId, received)
+      // The bytes are on disk before the record counts them.
+      if (received > current.received) await this.files.syncData(mediaId)
+    })
     if (received === record.size) {
-      const digest = this.hashes.take(mediaId, received)?.digest('hex') ?? (await this.files.sha256(mediaId))
+      const digest = hash?.digest('hex') ?? (await this.files.sha256(mediaId))
       if (digest !== record.sha256) {
+        this.hashes.forget(mediaId)
         await this.files.remove(mediaId)
         throw new MediaStoreError('integrity-mismatch', 'the SHA-256 of the content is not the declared one')
       }
       record = { ...record, complete: true }
+    } else if (hash) {
+      this.hashes.keep(mediaId, record.generation, hash, received)
     }
-    await disk(async () => {
-      // A refused body is rolled back; any other failure keeps exactly the bytes counted as written.
-      if (failure !== undefined) await this.files.truncateData(mediaId, received)
-      await this.files.writeRecord(record)
-    })
+    await disk(() => this.files.writeRecord(record))
     if (failure !== undefined && !record.complete) throw appendFailure(failure)
     return uploadState(record)
   }
@@ -388,6 +465,13 @@ const NO_SHA256 = '0'.repeat(64)
 interface Written {
   bytes: number
   failure: unknown
+  /** The SHA-256 state over every byte so far, when it is known (see `RunningHashes`). */
+  hash: Hash | undefined
+}
+
+/** A fresh `generation` or `writer` token. */
+function newToken(): string {
+  return randomBytes(12).toString('base64url')
 }
 
 function sameContent(record: MediaRecord, request: MediaUploadRequest): boolean {

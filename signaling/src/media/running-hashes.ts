@@ -9,22 +9,26 @@ const MAX_RUNNING_HASHES = 10_000
 
 /**
  * The SHA-256 state of partial uploads, so the digest is ready when the last byte is in instead of
- * reading the whole file again. A state is only used for the very offset it reached: after a failed
- * append, a restart or a takeover it is gone, and the digest comes from the file on disk.
+ * reading the whole file again. A state is only used for the very upload and offset it reached: after a
+ * failed append, a restart, or appends through another node, the digest comes from the file on disk.
  */
 export class RunningHashes {
-  private readonly states = new Map<string, { hash: Hash; at: number }>()
+  private readonly states = new Map<string, { hash: Hash; generation: string; at: number }>()
 
-  /** The state that stands exactly at `at` (a new one at 0), taken out: put it back with `keep`. */
-  take(mediaId: string, at: number): Hash | undefined {
+  /**
+   * The state of upload `generation` that stands exactly at `at` (a new one at 0), taken out: put it
+   * back with `keep`. One of an earlier upload under the same id, or at another offset, is never used.
+   */
+  take(mediaId: string, generation: string, at: number): Hash | undefined {
     const state = this.states.get(mediaId)
     this.states.delete(mediaId)
-    if (state?.at === at) return state.hash
+    if (state?.generation === generation && state.at === at) return state.hash
     return at === 0 ? createHash('sha256') : undefined
   }
 
-  keep(mediaId: string, hash: Hash, at: number): void {
-    this.states.set(mediaId, { hash, at })
+  /** Keeps a state once the bytes it hashed are recorded as the upload's first `at`. */
+  keep(mediaId: string, generation: string, hash: Hash, at: number): void {
+    this.states.set(mediaId, { hash, generation, at })
     if (this.states.size > MAX_RUNNING_HASHES) this.states.delete(this.states.keys().next().value!)
   }
 
