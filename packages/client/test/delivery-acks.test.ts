@@ -42,8 +42,9 @@ const KEPT_TIMEOUT_MS = 20_000
 /** Resolves once the server holds `count` unacknowledged deliveries for `userId`; rejects after KEPT_TIMEOUT_MS. */
 async function keptBecomes(h: Harness, userId: string, count: number): Promise<void> {
   const deadline = Date.now() + KEPT_TIMEOUT_MS
-  let kept: number
-  while ((kept = await h.server.deliveries.keptFor(userId)) !== count) {
+  for (;;) {
+    const kept = await h.server.deliveries.keptFor(userId)
+    if (kept === count) return
     if (Date.now() > deadline) throw new Error(`${kept} deliveries kept for ${userId}, expected ${count}`)
     await new Promise((resolve) => setTimeout(resolve, 10))
   }
