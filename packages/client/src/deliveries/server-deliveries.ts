@@ -100,6 +100,8 @@ export class ServerDeliveries {
   close(): void {
     if (this.closed) return
     while (this.toAck.size > 0) this.sendBatch()
+    clearTimeout(this.timer)
+    this.timer = undefined
     this.closed = true
     this.waiting.length = 0
     this.waitingKeys.clear()
