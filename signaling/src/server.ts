@@ -21,6 +21,7 @@ import {
   SOCKET_CONNECT_TIMEOUT_MS,
 } from './constants.js'
 import { cutOff } from './cut-off.js'
+import { registerAcks } from './delivery/ack-handlers.js'
 import { Deliveries } from './delivery/deliveries.js'
 import { describeError } from './describe-error.js'
 import type { GroupStore } from './groups/group-store.js'
@@ -140,7 +141,7 @@ export interface SignalingServer {
   io: FerryServer
   /** The media store; absent when the `media` option is `false`. */
   media?: MediaStore
-  /** Server-routed messages: delivery by user id, store-and-forward, dedupe by mid. */
+  /** Server-routed messages: delivery by user id, kept until acknowledged, dedupe by mid. */
   deliveries: Deliveries
   /** Who is in which room. */
   rooms: RoomRegistry
@@ -238,6 +239,7 @@ export async function createSignalingServer(options: SignalingServerOptions): Pr
     }
     registerRelay(socket, { io, store, logger, settings: relay, budget: relayBudget, windows })
     registerRooms(socket, { io, logger, rooms, deliveries, limits })
+    registerAcks(socket, { deliveries, logger, limits })
     registerMediaHolders(socket, { store, logger, holders: mediaHolders, limits })
     registerPresence(socket, { io, store, logger, watchers, limits })
     void startSession(socket, {

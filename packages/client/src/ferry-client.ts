@@ -3,10 +3,8 @@ import {
   checkMessage,
   DEFAULT_MAX_BUFFER_BYTES,
   DEFAULT_RELAY_BYTES_PER_SECOND,
-  type DeliveryMeta,
   DIRECT_CONNECT_TIMEOUT_MS,
   decodeFrame,
-  decodeMessage,
   encodeFrame,
   encodeMessage,
   FerryError,
@@ -31,6 +29,7 @@ import {
 } from '@ferry/protocol'
 import { browserPlatform } from './browser/browser-platform.js'
 import { bufferSource } from './buffer-source.js'
+import { ServerDeliveries } from './deliveries/server-deliveries.js'
 import { createEmitter, type Emitter } from './emitter.js'
 import { LinkManager } from './link-manager.js'
 import { ClientMedia, type MessageFromMediaOptions } from './media/client-media.js'
@@ -52,7 +51,14 @@ import { RelayPool } from './relay-pool.js'
 import { RelayPacer, relayChannel } from './relay-transport.js'
 import { ClientRooms } from './rooms/client-rooms.js'
 import type { RoomSendOptions } from './rooms/room-types.js'
-import { loginError, onServerEvent, openSignaling, request, type SignalingSocket } from './signaling-client.js'
+import {
+  ackDeliveries,
+  loginError,
+  onServerEvent,
+  openSignaling,
+  request,
+  type SignalingSocket,
+} from './signaling-client.js'
 import { type OutgoingTask, TaskTable } from './task-table.js'
 import type {
   CancelResult,
@@ -90,6 +96,7 @@ export class FerryClient {
   private readonly relayPool = new RelayPool(() => this.serverRelayWindow)
   private readonly media: ClientMedia
   private readonly rooms: ClientRooms
+  private readonly deliveries: ServerDeliveries
 
   constructor(private readonly options: FerryOptions) {
     this.platform = options.platform ?? browserPlatform()
@@ -114,6 +121,14 @@ export class FerryClient {
       emitMember: (event) => this.emitter.emit('room-member', event),
       emitError: (code, message) => this.emitter.emit('error', { code, message }),
     })
+    this.deliveries = new ServerDeliveries({
+      listening: () => (this.emitter.all.get('message')?.length ?? 0) > 0,
+      emit: (event) => this.emitter.emit('message', event),
+      emitError: (code, message) => this.emitter.emit('error', { code, message }),
+      sendAck: (deliveries, answer) => {
+        if (this.socket) ackDeliveries(this.socket, deliveries, answer)
+      },
+    })
     this.receiver = new Receiver(this.emitter, this.platform, {
       ...(options.maxBufferBytes !== undefined ? { maxBufferBytes: options.maxBufferBytes } : {}),
       ...(options.maxBufferMemoryBytes !== undefined ? { maxBufferMemoryBytes: options.maxBufferMemoryBytes } : {}),
@@ -137,8 +152,13 @@ export class FerryClient {
     return this.presence.online
   }
 
+  /**
+   * Listens to `type` events. Server-routed messages wait for the first `message` listener (up to
+   * MAX_WAITING_DELIVERIES), however late it comes: it gets them on a microtask after this call.
+   */
   on<K extends keyof FerryEvents>(type: K, handler: (event: FerryEvents[K]) => void): () => void {
     this.emitter.on(type, handler)
+    if (type === 'message') queueMicrotask(() => this.deliveries.drain())
     return () => this.emitter.off(type, handler)
   }
 
@@ -208,7 +228,7 @@ export class FerryClient {
       onServerEvent(socket, 'link:signal', ({ from, link, data }) => this.links?.onSignal(from, link, data), invalid)
       onServerEvent(socket, 'relay:frame', ({ from }, frame) => this.links?.onRelayFrame(from, frame), invalid)
       onServerEvent(socket, 'relay:refused', ({ to, code, message }) => this.links?.close(to, code, message), invalid)
-      onServerEvent(socket, 'message:deliver', (meta, payload) => this.onDelivery(meta, payload), invalid)
+      onServerEvent(socket, 'message:deliver', (meta, payload) => this.deliveries.onDelivery(meta, payload), invalid)
       onServerEvent(socket, 'room:member', (event) => this.rooms.onMember(event), invalid)
     })
   }
@@ -601,16 +621,6 @@ export class FerryClient {
     }
   }
 
-  /** A message routed by the server. Decoded like a peer's; one that does not decode is reported, not thrown. */
-  private onDelivery(meta: DeliveryMeta, payload: Uint8Array): void {
-    const decoded = decodeMessage(payload)
-    if (!decoded.ok) {
-      this.emitter.emit('error', { code: decoded.code, message: `a delivered message: ${decoded.reason}` })
-      return
-    }
-    this.emitter.emit('message', { from: meta.from, taskId: meta.mid, message: decoded.message, delivery: meta })
-  }
-
   /** The receiver of one of our tasks cancelled it or reported an error. */
   private onReceiverEnd(link: PeerLink, wireId: number, code: FerryErrorCode, message: string): void {
     const entry = this.tasks.findOnLink(link, wireId)
@@ -637,6 +647,8 @@ export class FerryClient {
     this.receiver.closeAll(code, message)
     this.media.shutdown(code, message)
     this.rooms.clear()
+    // Acks of what the app got go out before the socket closes.
+    this.deliveries.close()
     this.socket?.disconnect()
   }
 }

@@ -2,6 +2,7 @@ import type {
   Ack,
   AckWith,
   ClientToServerEvents,
+  DeliveryRef,
   HandshakeAuth,
   LoginErrorData,
   ServerEventArgs,
@@ -98,4 +99,15 @@ export function loginError(err: Error & { data?: unknown }): FerryError {
   const data = err.data as Partial<LoginErrorData> | undefined
   if (data && isErrorCode(data.code)) return new FerryError(data.code, err.message)
   return new FerryError('server-unreachable', err.message)
+}
+
+/**
+ * Sends a `message:ack`. Its answer only matters if it comes (a refusal leaves the deliveries kept, to
+ * come again at the next login), so no timer waits for it; a malformed answer counts as none.
+ */
+export function ackDeliveries(socket: SignalingSocket, deliveries: DeliveryRef[], onAnswer: (res: Ack) => void): void {
+  socket.emit('message:ack', { deliveries }, (res: unknown) => {
+    const parsed = parseValue(ANSWERS['message:ack'], res)
+    if (parsed.ok) onAnswer(parsed.value)
+  })
 }

@@ -202,6 +202,19 @@ export const FILE_TOKEN_TTL_MS = 5 * 60 * 1000
 export const OFFLINE_RETENTION_MS = 7 * 24 * 60 * 60 * 1000
 
 /**
+ * Deliveries the server keeps for one user until their client acknowledges them, at most. Past it the
+ * oldest are dropped: a user away for long gets the newest, and one flood cannot grow the server
+ * without bound.
+ */
+export const MAX_KEPT_PER_USER = 1000
+
+/**
+ * Deliveries one `message:ack` names, at most. Four acks clear a full inbox (MAX_KEPT_PER_USER), and
+ * one ack of ids of 64 characters each stays under 40 KB, far below any Socket.IO message limit.
+ */
+export const MAX_ACKS_PER_EVENT = 256
+
+/**
  * Users one user may follow the presence of at once (Agora RTM: 512 peers per subscription list). A
  * login costs the server what its subscribers and subscriptions cost, never what everyone online costs.
  */

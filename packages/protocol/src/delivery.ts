@@ -42,8 +42,20 @@ export interface DeliveryMeta {
   /** Custom attributes (at most MAX_ATTRS_BYTES of UTF-8); '' when none. */
   attrs: string
   target: DeliveryTarget
-  /** True when it was kept for this user while they were offline and delivered at login. */
+  /**
+   * True when it was handed over at login from the user's inbox: kept while they were offline, or sent
+   * while they were online and not acknowledged before their connection dropped.
+   */
   offline: boolean
+}
+
+/**
+ * One delivery as its recipient acknowledges it (`message:ack`): by its sender and mid, which name it
+ * among everything addressed to that recipient (a sender's mids are unique within the retention time).
+ */
+export interface DeliveryRef {
+  from: string
+  mid: string
 }
 
 export interface Delivery extends DeliveryMeta {

@@ -1,4 +1,4 @@
-import type { DeliveryMeta, SendReceipt } from './delivery.js'
+import type { DeliveryMeta, DeliveryRef, SendReceipt } from './delivery.js'
 import type { FerryErrorCode } from './errors.js'
 import type { MediaStoreOffer } from './media-http.js'
 import type { SignalData } from './schemas/signal-data.js'
@@ -31,6 +31,15 @@ export interface RoomSendMessage {
   /** Default: 30 for text, 40 for images, 50 for files. */
   mtype?: number
   attrs?: string
+}
+
+/**
+ * Deliveries the app was handed (or that arrived again after it was): the server forgets them. Until
+ * then it keeps each one and hands it over again at every login (at-least-once).
+ */
+export interface MessageAck {
+  /** At most MAX_ACKS_PER_EVENT. Only the acking user's own deliveries are touched; unknown ones are ignored. */
+  deliveries: DeliveryRef[]
 }
 
 export interface RoomMemberEvent {
@@ -96,6 +105,8 @@ export interface ClientToServerEvents {
   'room:members': (msg: RoomRef, ack: (res: AckWith<{ members: string[] }>) => void) => void
   /** Sends a message to every other member of a room this user is in. */
   'room:send': (msg: RoomSendMessage, message: Uint8Array, ack: (res: AckWith<SendReceipt>) => void) => void
+  /** Acknowledges server-routed deliveries (`message:deliver`) this user's client handed to the app. */
+  'message:ack': (msg: MessageAck, ack: (res: Ack) => void) => void
   /** This user's cache holds `mediaId` (after an upload or a download): peers may fetch it here. */
   'media:have': (msg: { mediaId: string }) => void
   /**
@@ -159,7 +170,11 @@ export interface ServerToClientEvents {
   'relay:refused': (msg: { to: string; code: FerryErrorCode; message: string }) => void
   /** Someone joined or left a room this user is in. */
   'room:member': (msg: RoomMemberEvent) => void
-  /** A server-routed message (room message, server API send, or one kept while offline). */
+  /**
+   * A server-routed message (room message, server API send, or one kept while offline). The server
+   * keeps it until the client acknowledges it (`message:ack`) and hands it over again at each login
+   * until then, so a client may see one (from, mid) more than once.
+   */
   'message:deliver': (meta: DeliveryMeta, message: Uint8Array) => void
 }
 

@@ -1,16 +1,19 @@
 import { randomBytes } from 'node:crypto'
-import { type DeliveryMeta, type DeliveryTarget, OFFLINE_RETENTION_MS, type SendReceipt } from '@ferry/protocol'
+import {
+  type DeliveryMeta,
+  type DeliveryRef,
+  type DeliveryTarget,
+  MAX_KEPT_PER_USER,
+  OFFLINE_RETENTION_MS,
+  type SendReceipt,
+} from '@ferry/protocol'
 import { userRoom } from '../rooms.js'
 import type { SessionStore } from '../session-store.js'
 import type { DedupeStore } from '../state/dedupe-store.js'
 import type { InboxStore } from '../state/inbox-store.js'
 import type { FerryServer, FerrySocket } from '../types.js'
 
-/**
- * Messages kept for one user, at most. Past it the oldest are dropped: a user away for long gets the
- * newest, and one flood cannot grow the server without bound.
- */
-export const MAX_KEPT_PER_USER = 1000
+export { MAX_KEPT_PER_USER }
 
 export interface SendInput {
   from: string
@@ -21,7 +24,10 @@ export interface SendInput {
   target: DeliveryTarget
   /** Who gets it. The sender is left out; duplicates count once. */
   recipients: readonly string[]
-  /** Keep it for recipients who are offline, and deliver it at their next login (flagged `offline`). */
+  /**
+   * Keep it for recipients who are offline, and deliver it at their next login (flagged `offline`).
+   * Recipients online get it at once either way, and it stays kept for them until their client acks it.
+   */
   keepForOffline: boolean
 }
 
@@ -36,8 +42,11 @@ export interface DeliveriesOptions {
 }
 
 /**
- * Delivers server-routed messages (room messages, server API sends) to users by id: at once to those
- * online, kept for the others when asked (store-and-forward), each (sender, mid) at most once.
+ * Delivers server-routed messages (room messages, server API sends) to users by id, at least once: at
+ * once to those online, kept for the others when asked (store-and-forward), each (sender, mid) sent at
+ * most once. Every delivery stays in the recipient's inbox until their client acknowledges it
+ * (`message:ack`), and each login hands the inbox over again, so a connection that drops with a
+ * delivery in flight loses nothing; clients drop the second copy by (from, mid).
  */
 export class Deliveries {
   private readonly retentionMs: number
@@ -65,31 +74,47 @@ export class Deliveries {
       target: input.target,
       offline: false,
     }
+    // What the inbox hands over comes at a login, after the live copy was lost or never sent.
+    const kept = { meta: { ...meta, offline: true }, message }
+    const expiresAt = mtime + this.retentionMs
     const recipients = [...new Set(input.recipients)].filter((user) => user !== input.from)
     for (const user of recipients) {
-      if (await this.o.sessions.isOnline(user)) this.o.io.to(userRoom(user)).emit('message:deliver', meta, message)
-      else if (input.keepForOffline) {
-        const entry = { meta: { ...meta, offline: true }, message }
-        await this.o.inbox.put(user, entry, mtime + this.retentionMs, MAX_KEPT_PER_USER)
+      if (input.keepForOffline) {
+        // Kept before the online check: a login in between hands it over from the inbox or gets it
+        // live (or both: the client drops the second), never neither.
+        await this.o.inbox.put(user, kept, expiresAt, MAX_KEPT_PER_USER)
+        if (await this.o.sessions.isOnline(user)) this.emit(user, meta, message)
+      } else if (await this.o.sessions.isOnline(user)) {
+        await this.o.inbox.put(user, kept, expiresAt, MAX_KEPT_PER_USER)
+        this.emit(user, meta, message)
       }
     }
     return receipt
   }
 
-  /** A user's session is ready: hand over what was kept for them, oldest first. */
+  /**
+   * A user's session is ready: hand over their inbox, oldest first. Nothing leaves it here: each entry
+   * stays until the client acks it, and comes again at the next login if it does not.
+   */
   async flush(socket: FerrySocket): Promise<void> {
-    const { userId } = socket.data
-    const kept = await this.o.inbox.list(userId, this.now())
-    if (kept.length === 0) return
-    await this.o.inbox.ack(
-      userId,
-      kept.map(({ meta }) => meta),
-    )
-    for (const { meta, message } of kept) socket.emit('message:deliver', meta, message)
+    const kept = await this.o.inbox.list(socket.data.userId, this.now())
+    for (const { meta, message } of kept) {
+      if (socket.disconnected) return
+      socket.emit('message:deliver', meta, message)
+    }
   }
 
-  /** Messages kept for `userId` now (for tests and the health page). */
+  /** `userId`'s client acknowledged `deliveries`: they leave that user's inbox (and no one else's). Resolves to how many were there. */
+  ack(userId: string, deliveries: readonly DeliveryRef[]): Promise<number> {
+    return this.o.inbox.ack(userId, deliveries)
+  }
+
+  /** Deliveries kept for `userId` now, unacknowledged (for tests and the health page). */
   keptFor(userId: string): Promise<number> {
     return this.o.inbox.count(userId)
+  }
+
+  private emit(user: string, meta: DeliveryMeta, message: Uint8Array): void {
+    this.o.io.to(userRoom(user)).emit('message:deliver', meta, message)
   }
 }

@@ -18,6 +18,8 @@ export interface LimitSettings {
   presence: Rate
   /** Recipients of a user's room messages: a send to a room of n others takes n. */
   fanout: Rate
+  /** `message:ack`: past it, `rate-limited` answers (the deliveries stay kept and come again at the next login). */
+  acks: Rate
   /** Logins from one network address. */
   loginsPerAddress: Rate
   /** Logins as one user id (each replaces the previous session). */
@@ -55,6 +57,13 @@ const PRESENCE: Rate = { perSecond: 10, burst: 50 }
 const FANOUT: Rate = { perSecond: 1000, burst: 10_000 }
 
 /**
+ * Delivery acks per user per second. A client acks in batches of up to MAX_ACKS_PER_EVENT, at most
+ * every ACK_BATCH_MS (100 ms) otherwise: this lets ~12,000 deliveries a second be acknowledged, and the
+ * burst clears a full inbox at login many times over.
+ */
+const ACKS: Rate = { perSecond: 50, burst: 200 }
+
+/**
  * Logins per address per second. An office or a carrier NAT puts many users behind one address, so
  * this is generous; it stops one host from making the server verify tokens in a tight loop.
  */
@@ -79,6 +88,7 @@ export const DEFAULT_LIMITS: LimitSettings = {
   media: MEDIA,
   presence: PRESENCE,
   fanout: FANOUT,
+  acks: ACKS,
   loginsPerAddress: LOGINS_PER_ADDRESS,
   loginsPerUser: LOGINS_PER_USER,
   maxRoomMembers: MAX_ROOM_MEMBERS,

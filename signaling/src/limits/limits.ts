@@ -2,7 +2,7 @@ import { BucketTable } from './bucket-table.js'
 import type { LimitSettings } from './limit-settings.js'
 
 /** What a user's requests are counted against: one bucket per user for each. */
-export type RequestKind = 'events' | 'signals' | 'rooms' | 'media' | 'presence' | 'fanout'
+export type RequestKind = 'events' | 'signals' | 'rooms' | 'media' | 'presence' | 'fanout' | 'acks'
 
 /**
  * The server's budgets, by user id and by address, for its whole life: a user who reconnects finds
@@ -23,6 +23,7 @@ export class Limits {
       media: new BucketTable(settings.media, now),
       presence: new BucketTable(settings.presence, now),
       fanout: new BucketTable(settings.fanout, now),
+      acks: new BucketTable(settings.acks, now),
     }
     this.#loginsByAddress = new BucketTable(settings.loginsPerAddress, now)
     this.#loginsByUser = new BucketTable(settings.loginsPerUser, now)

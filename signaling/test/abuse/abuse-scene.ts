@@ -21,10 +21,13 @@ export interface AbuseScene {
   assertUp(): Promise<void>
   /** Two fresh users, logged in with Ferry's client over the relay, exchange a cmd both ways. */
   assertPairWorks(): Promise<void>
-  /** The media store holds what it held before the case (nothing of the abuse), and nothing is kept for offline users. */
-  assertNothingKept(offlineUsers?: readonly string[]): Promise<void>
+  /**
+   * The media store holds what it held before the case (nothing of the abuse), and nothing is kept for
+   * `users`: no delivery waits for their acknowledgement.
+   */
+  assertNothingKept(users?: readonly string[]): Promise<void>
   /** All three, in that order. */
-  assertHealthy(offlineUsers?: readonly string[]): Promise<void>
+  assertHealthy(users?: readonly string[]): Promise<void>
   close(): Promise<void>
 }
 
@@ -70,15 +73,14 @@ export async function abuseScene(
         await Promise.all([a.close(), b.close()])
       }
     },
-    async assertNothingKept(offlineUsers = []) {
+    async assertNothingKept(users = []) {
       assert.deepEqual(await listTree(mediaDir), before, 'the media store holds nothing new')
-      for (const user of offlineUsers)
-        assert.equal(await server.deliveries.keptFor(user), 0, `nothing kept for ${user}`)
+      for (const user of users) assert.equal(await server.deliveries.keptFor(user), 0, `nothing kept for ${user}`)
     },
-    async assertHealthy(offlineUsers = []) {
+    async assertHealthy(users = []) {
       await scene.assertUp()
       await scene.assertPairWorks()
-      await scene.assertNothingKept(offlineUsers)
+      await scene.assertNothingKept(users)
     },
     async close() {
       await server.close()

@@ -3,6 +3,7 @@ import { after, before, test } from 'node:test'
 import {
   encodeFrame,
   encodeMessage,
+  MAX_ACKS_PER_EVENT,
   MAX_PRESENCE_SUBSCRIPTIONS,
   MAX_RELAY_FRAME_BYTES,
   MAX_SIGNAL_BYTES,
@@ -14,7 +15,8 @@ import { Abusers, answerCode, endedWith } from './socket-abuser.js'
 /**
  * Socket.IO events as no Ferry client sends them: each row asserts the code the abuser sees (an answer,
  * a cut-off, a refused login), then the scene's checks (the server is up, a well-behaved pair still
- * exchanges a cmd, nothing was written to the media store or kept for offline users).
+ * exchanges a cmd, nothing was written to the media store, and no delivery waits for the users a row
+ * names to acknowledge it).
  */
 
 let scene: AbuseScene
@@ -36,7 +38,7 @@ const FRAME = encodeFrame({ type: 'end-ack', taskId: 1 })
 const TEXT = encodeMessage({ type: 'text', text: 'hi' })
 const MEDIA_ID = 'M'.repeat(32)
 
-const CASES: { name: string; run(): Promise<void>; offline?: string[] }[] = [
+const CASES: { name: string; run(): Promise<void>; nothingKeptFor?: string[] }[] = [
   {
     name: 'relay:frame whose `to` cannot be printed: the sender is cut off with invalid-argument',
     run: async () => {
@@ -86,7 +88,7 @@ const CASES: { name: string; run(): Promise<void>; offline?: string[] }[] = [
       }
       bob.close()
     },
-    offline: ['relay-target'],
+    nothingKeptFor: ['relay-target'],
   },
   {
     name: 'link:request whose `to` cannot be printed, is a list, or is missing: invalid-argument, no crash',
@@ -123,7 +125,7 @@ const CASES: { name: string; run(): Promise<void>; offline?: string[] }[] = [
       assert.equal(forwarded, 0)
       target.close()
     },
-    offline: ['signal-target'],
+    nothingKeptFor: ['signal-target'],
   },
   {
     name: 'a request to oneself is invalid-target; to someone offline peer-offline',
@@ -144,7 +146,7 @@ const CASES: { name: string; run(): Promise<void>; offline?: string[] }[] = [
       assert.equal(await answerCode(mallory, 'room:join', { room: 'extra' }, 'more', { and: 'more' }), undefined)
       target.close()
     },
-    offline: ['extra-target'],
+    nothingKeptFor: ['extra-target'],
   },
   {
     name: 'binary where JSON is expected, and JSON where binary is: invalid-argument',
@@ -213,6 +215,42 @@ const CASES: { name: string; run(): Promise<void>; offline?: string[] }[] = [
       )
       assert.equal(await answerCode(mallory, 'room:send', { room: 'mtypes', mid: '../../x' }, TEXT), 'invalid-argument')
     },
+  },
+  {
+    name: 'message:ack with too many deliveries, bad ids, a bad entry among good ones, or no list: invalid-argument, nothing acked',
+    run: async () => {
+      const sender = await abusers.user('ack-sender')
+      const mallory = await abusers.user('acker')
+      for (const client of [sender, mallory])
+        assert.equal(await answerCode(client, 'room:join', { room: 'acks' }), undefined)
+      const delivered = nextEvent(mallory, 'message:deliver')
+      assert.equal(await answerCode(sender, 'room:send', { room: 'acks', mid: 'to-ack' }, TEXT), undefined)
+      await delivered
+      const good = { from: 'ack-sender', mid: 'to-ack' }
+      const tooMany = Array.from({ length: MAX_ACKS_PER_EVENT + 1 }, () => good)
+      for (const deliveries of [
+        tooMany,
+        [good, { from: '..', mid: 'to-ack' }],
+        [good, { from: 'ack-sender', mid: '../../x' }],
+        [{ from: UNPRINTABLE, mid: 'to-ack' }],
+        [{ from: 'ack-sender' }],
+        [['ack-sender', 'to-ack']],
+        'all',
+        { length: 4_000_000 },
+      ]) {
+        const code = await answerCode(mallory, 'message:ack', { deliveries })
+        assert.equal(code, 'invalid-argument', JSON.stringify(deliveries).slice(0, 60))
+      }
+      for (const msg of [UNPRINTABLE, [good], 'to-ack', null]) {
+        assert.equal(await answerCode(mallory, 'message:ack', msg), 'invalid-argument', String(JSON.stringify(msg)))
+      }
+      assert.equal(await answerCode(mallory, 'message:ack'), 'invalid-argument', 'no payload at all')
+      assert.equal(await scene.server.deliveries.keptFor('acker'), 1, 'a refused ack acknowledges nothing')
+      assert.equal(await answerCode(mallory, 'message:ack', { deliveries: [good] }), undefined)
+      sender.close()
+      mallory.close()
+    },
+    nothingKeptFor: ['acker'],
   },
   {
     name: 'media:holders with a bad media id or uploader is invalid-argument; media:have with one is dropped',
@@ -293,6 +331,6 @@ const CASES: { name: string; run(): Promise<void>; offline?: string[] }[] = [
 for (const row of CASES) {
   test(row.name, async () => {
     await row.run()
-    await scene.assertHealthy(row.offline ?? [])
+    await scene.assertHealthy(row.nothingKeptFor ?? [])
   })
 }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { after, before, test } from 'node:test'
 import { encodeMessage } from '@ferry/protocol'
-import { emitRaw, nextConnectError, requestRaw } from '../harness.js'
+import { emitRaw, nextConnectError, nextEvent, requestRaw } from '../harness.js'
 import { type AbuseScene, abuseScene } from './abuse-scene.js'
 import { Abusers, answerCode, codeOf, endedWith } from './socket-abuser.js'
 
@@ -26,6 +26,7 @@ before(async () => {
       media: { perSecond: NO_REFILL, burst: 20 },
       presence: { perSecond: NO_REFILL, burst: 5 },
       fanout: { perSecond: NO_REFILL, burst: 4 },
+      acks: { perSecond: NO_REFILL, burst: 5 },
       loginsPerUser: { perSecond: NO_REFILL, burst: 3 },
     },
   })
@@ -89,6 +90,30 @@ const CASES: { name: string; run(): Promise<void> }[] = [
         'rate-limited',
         'rate-limited',
       ])
+    },
+  },
+  {
+    name: 'delivery acks past the budget are rate-limited and acknowledge nothing; a reconnect does not refill them',
+    run: async () => {
+      const sender = await abusers.user('ack-source')
+      const mallory = await abusers.user('ack-flooder')
+      for (const client of [sender, mallory])
+        assert.equal(await answerCode(client, 'room:join', { room: 'acks' }), undefined)
+      const delivered = nextEvent(mallory, 'message:deliver')
+      assert.equal(await answerCode(sender, 'room:send', { room: 'acks', mid: 'kept' }, TEXT), undefined)
+      await delivered
+      const unknown = { deliveries: [{ from: 'nobody', mid: 'unknown' }] }
+      const codes = await burst(5, () => requestRaw(mallory, 'message:ack', unknown))
+      assert.deepEqual(codes, [undefined, undefined, undefined, undefined, undefined])
+      const kept = { deliveries: [{ from: 'ack-source', mid: 'kept' }] }
+      assert.equal(await answerCode(mallory, 'message:ack', kept), 'rate-limited')
+      assert.equal(await scene.server.deliveries.keptFor('ack-flooder'), 1)
+      mallory.close()
+      const again = await abusers.user('ack-flooder')
+      assert.equal(await answerCode(again, 'message:ack', kept), 'rate-limited')
+      assert.equal(await scene.server.deliveries.keptFor('ack-flooder'), 1)
+      sender.close()
+      again.close()
     },
   },
   {

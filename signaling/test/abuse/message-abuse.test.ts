@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
-import { decodeMessage, encodeMessage, type FileMessage, MAX_MESSAGE_BYTES } from '@ferry/protocol'
+import { type DeliveryRef, decodeMessage, encodeMessage, type FileMessage, MAX_MESSAGE_BYTES } from '@ferry/protocol'
 import { login, openClient, requestRaw } from '../harness.js'
 import { asBytes, withTimeout } from '../relay-peers.js'
 import { codeOf, FILE_MESSAGE, join } from '../rooms-support.js'
@@ -9,7 +9,8 @@ import { type AbuseScene, abuseScene } from './abuse-scene.js'
 /**
  * Room messages a sender crafts by hand, each sent with `room:send` to a room with one other member.
  * Each case says what the sender is answered (a code, or `ok`), what the member then receives (nothing,
- * or exactly the checked message), and then the scene checks that the server still serves.
+ * or exactly the checked message), that the member's ack leaves nothing kept, and then the scene checks
+ * that the server still serves.
  */
 
 const IMAGE_FIELDS = { ...FILE_MESSAGE, type: 'image', width: 640, height: 480 }
@@ -149,7 +150,11 @@ describe('message abuse: room messages crafted by hand', () => {
         assert.equal(codeOf(await join(sender, room)), undefined)
         assert.equal(codeOf(await join(member, room)), undefined)
         const received: Uint8Array[] = []
-        member.on('message:deliver', (_, bytes) => received.push(asBytes(bytes)))
+        const acks: DeliveryRef[] = []
+        member.on('message:deliver', ({ from, mid }, bytes) => {
+          received.push(asBytes(bytes))
+          acks.push({ from, mid })
+        })
 
         const answer = await requestRaw(sender, 'room:send', { room }, abuse.payload())
         assert.equal(codeOf(answer) ?? 'ok', abuse.code)
@@ -173,11 +178,14 @@ describe('message abuse: room messages crafted by hand', () => {
           assert.deepEqual(before[0], encodeMessage(abuse.delivered as FileMessage))
           assert.deepEqual(decodeMessage(before[0] ?? new Uint8Array()), { ok: true, message: abuse.delivered })
         } else assert.equal(before.length, 0, 'nothing reached the member')
+        // What got through waits for the member's ack; once acked, nothing of the case is kept.
+        assert.equal(await scene.server.deliveries.keptFor(`member-${n}`), received.length)
+        assert.equal(codeOf(await requestRaw(member, 'message:ack', { deliveries: acks })), undefined)
       } finally {
         sender.close()
         member.close()
       }
-      await scene.assertHealthy()
+      await scene.assertHealthy([`member-${n}`])
     })
   }
 })

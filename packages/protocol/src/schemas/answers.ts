@@ -43,6 +43,7 @@ export const ANSWERS = {
   'room:leave': AckSchema,
   'room:members': MembersAnswerSchema,
   'room:send': ReceiptAnswerSchema,
+  'message:ack': AckSchema,
   'media:holders': HoldersAnswerSchema,
   'presence:subscribe': OnlineAnswerSchema,
   'presence:unsubscribe': AckSchema,

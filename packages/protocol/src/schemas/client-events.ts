@@ -1,5 +1,5 @@
 import * as v from 'valibot'
-import { MAX_ATTRS_BYTES, MAX_PRESENCE_SUBSCRIPTIONS } from '../constants.js'
+import { MAX_ACKS_PER_EVENT, MAX_ATTRS_BYTES, MAX_PRESENCE_SUBSCRIPTIONS } from '../constants.js'
 import {
   BinarySchema,
   LinkIdSchema,
@@ -37,6 +37,16 @@ export const RoomSendSchema = v.object({
   attrs: v.exactOptional(v.pipe(v.string(), v.maxBytes(MAX_ATTRS_BYTES, `attrs of at most ${MAX_ATTRS_BYTES} bytes`))),
 })
 
+/** One delivery by its sender and mid. */
+export const DeliveryRefSchema = v.object({ from: UserIdSchema, mid: MessageIdSchema })
+
+export const MessageAckSchema = v.object({
+  deliveries: v.pipe(
+    v.array(DeliveryRefSchema),
+    v.maxLength(MAX_ACKS_PER_EVENT, `at most ${MAX_ACKS_PER_EVENT} deliveries`),
+  ),
+})
+
 export const MediaRefSchema = v.object({ mediaId: MediaIdSchema })
 
 export const MediaHoldersRequestSchema = v.object({
@@ -66,6 +76,7 @@ export const CLIENT_EVENTS = {
   'room:leave': { args: [RoomRefSchema], ack: true },
   'room:members': { args: [RoomRefSchema], ack: true },
   'room:send': { args: [RoomSendSchema, MessageBytesSchema], ack: true },
+  'message:ack': { args: [MessageAckSchema], ack: true },
   'media:have': { args: [MediaRefSchema], ack: false },
   'media:holders': { args: [MediaHoldersRequestSchema], ack: true },
   'presence:subscribe': { args: [PresenceUsersSchema], ack: true },
