@@ -46,7 +46,8 @@ import { RoomRegistry } from './rooms/room-registry.js'
 import { registerRouting } from './routing.js'
 import { type SessionOffer, startSession } from './session.js'
 import type { SessionStore } from './session-store.js'
-import { checkMaxConnectionsPerAddress, checkRelayBytesPerSecond, checkTurn } from './settings-checks.js'
+import { checkMaxConnectionsPerAddress, checkRelayBytesPerSecond, checkStateDir, checkTurn } from './settings-checks.js'
+import { openFileState } from './state/file/open-file-state.js'
 import { memoryState, type ServerState } from './state/server-state.js'
 import { type TurnSettings, turnCredentials } from './turn-credentials.js'
 import type { CorsOrigin, FerryServer } from './types.js'
@@ -76,9 +77,16 @@ export interface SignalingServerOptions {
   corsOrigin?: CorsOrigin
   /**
    * Where the server keeps sessions, groups, unacknowledged deliveries, dedupe records and file tokens.
-   * Default: `memoryState()`, this process's memory. `sessionStore` and `groupStore` replace its parts.
+   * Default: `fileState(stateDir)` when `stateDir` is set, else `memoryState()`, this process's memory
+   * (embedded servers and tests start many and keep nothing). `sessionStore` and `groupStore` replace
+   * its parts.
    */
   state?: ServerState
+  /**
+   * A directory (created when missing) for an LMDB database of groups, kept deliveries, dedupe records
+   * and file tokens, which survive a restart; `close()` closes it. Ignored when `state` is given.
+   */
+  stateDir?: string
   /** Who is online. Default: the state's. */
   sessionStore?: SessionStore
   /** Where to log. Default: nowhere. */
@@ -146,8 +154,6 @@ export interface SignalingServer {
 
 export async function createSignalingServer(options: SignalingServerOptions): Promise<SignalingServer> {
   const host = options.host ?? DEFAULT_HOST
-  const state = options.state ?? memoryState()
-  const store = options.sessionStore ?? state.sessions
   const logger = options.logger ?? quietLogger
   const limits = new Limits(limitSettings(options.limits))
   const auth = createAuthMiddleware(tokenRules(options), limits, logger)
@@ -167,7 +173,16 @@ export async function createSignalingServer(options: SignalingServerOptions): Pr
     options.maxConnectionsPerAddress ?? DEFAULT_MAX_CONNECTIONS_PER_ADDRESS,
     'maxConnectionsPerAddress',
   )
-  const media = options.media === false ? undefined : await startMediaService(options.media ?? {}, logger)
+  const stateDir = options.stateDir === undefined ? undefined : checkStateDir(options.stateDir, 'stateDir')
+  const state = options.state ?? (stateDir === undefined ? memoryState() : openFileState(stateDir, logger))
+  const store = options.sessionStore ?? state.sessions
+  let media: Awaited<ReturnType<typeof startMediaService>> | undefined
+  try {
+    media = options.media === false ? undefined : await startMediaService(options.media ?? {}, logger)
+  } catch (error) {
+    await state.close()
+    throw error
+  }
 
   const groups = options.groupStore ?? state.groups
   let api: ApiHttpContext | undefined

@@ -99,7 +99,7 @@ export class OrderedTable {
       const id = decodeStringKey(value)
       const record = seq === undefined || id === undefined ? undefined : this.get(prefix, id)
       if (seq === undefined || id === undefined || record === undefined || record.seq !== seq) {
-        stale.push(key as StateKey)
+        stale.push(Array.isArray(key) ? key : [key])
         continue
       }
       entries.push({ id, record })
@@ -165,8 +165,10 @@ const STALE_SLACK = 16
 const SEQS_PER_MS = 1000
 
 /** The seq at the end of an order key of this prefix, or undefined for a key that is not one. */
-function seqOf(key: unknown, prefix: readonly string[]): number | undefined {
-  if (!Array.isArray(key) || key.length !== prefix.length + 1) return undefined
+function seqOf(stored: unknown, prefix: readonly string[]): number | undefined {
+  // LMDB hands a one-element key back as the element itself.
+  const key: unknown[] = Array.isArray(stored) ? stored : [stored]
+  if (key.length !== prefix.length + 1) return undefined
   if (!prefix.every((part, i) => key[i] === part)) return undefined
   const seq = key[prefix.length]
   return typeof seq === 'number' && Number.isSafeInteger(seq) ? seq : undefined
