@@ -36,6 +36,11 @@ export interface StateDb {
  * Opens (creating when missing) the state database in `dir`. LMDB writes copy-on-write pages and
  * switches to them with one meta page write, so a process killed at any point leaves the last
  * committed transaction intact; writes are committed in batches off the main thread.
+ *
+ * `noMetaSync`: data pages are flushed at each commit, the meta page that points at them is left to
+ * the OS. A killed process loses nothing committed (the page cache outlives it); a power loss or OS
+ * crash may take back the last transactions but never leaves a torn database. It makes a lone
+ * commit several times faster (2 ms against 8 to 16 ms here), which a sender awaiting each send feels.
  */
 export function openStateDb(dir: string): StateDb {
   mkdirSync(dir, { recursive: true })
@@ -44,6 +49,7 @@ export function openStateDb(dir: string): StateDb {
     encoding: 'binary',
     maxDbs: TABLE_NAMES.length,
     compression: false,
+    noMetaSync: true,
   })
   const tables = new Map<TableName, Table>(
     TABLE_NAMES.map((name) => [name, root.openDB<Buffer, StateKey | string>({ name, encoding: 'binary' })]),
