@@ -35,6 +35,7 @@ async function main(): Promise<void> {
     ...(config.jwtAudience === undefined ? {} : { jwtAudience: config.jwtAudience }),
     jwtMaxLifetimeSeconds: config.jwtMaxLifetimeSeconds,
     limits: { maxRoomMembers: config.maxRoomMembers },
+    ...(config.stateDir === undefined ? {} : { stateDir: config.stateDir }),
     ...(config.adminKey === undefined ? {} : { adminKey: config.adminKey }),
     ...(config.turnSecret === undefined ? {} : { turnSecret: config.turnSecret }),
     ...(config.turnUrls === undefined ? {} : { turnUrls: config.turnUrls }),
@@ -45,9 +46,13 @@ async function main(): Promise<void> {
   const relay = config.relay ? `relay at ${config.relayBytesPerSecond} bytes/s per user` : 'relay off'
   const turn = config.turnUrls === undefined ? 'no TURN' : `TURN credentials for ${config.turnUrls.join(', ')}`
   const media = config.media === false ? 'no media store' : `media store in ${resolve(config.media.dir)}`
+  const state = config.stateDir === undefined ? 'state in memory' : `state in ${resolve(config.stateDir)}`
   const api = config.adminKey === undefined ? 'server API off' : 'server API on'
   const nodes = config.redisUrl === undefined ? 'one node' : `nodes sharing Redis at ${redisHost(config.redisUrl)}`
-  console.log(`Ferry signaling listening on ${server.url} (${mode}; ${relay}; ${turn}; ${media}; ${api}; ${nodes})`)
+  const where = config.redisUrl === undefined ? state : 'state in Redis'
+  console.log(
+    `Ferry signaling listening on ${server.url} (${mode}; ${relay}; ${turn}; ${media}; ${where}; ${api}; ${nodes})`,
+  )
 
   let stopping = false
   const stop = (signal: NodeJS.Signals): void => {

@@ -11,6 +11,7 @@ import {
   DEFAULT_MAX_CONNECTIONS_PER_ADDRESS,
   DEFAULT_MEDIA_DIR,
   DEFAULT_PORT,
+  DEFAULT_STATE_DIR,
   MIN_ADMIN_KEY_CHARS,
 } from './constants.js'
 import { jwtKey } from './jwt-secret.js'
@@ -21,6 +22,7 @@ import {
   checkMediaMaxBytes,
   checkRedisPrefix,
   checkRelayBytesPerSecond,
+  checkStateDir,
   checkTurn,
 } from './settings-checks.js'
 import type { CorsOrigin } from './types.js'
@@ -48,6 +50,11 @@ export interface SignalingConfig {
   turnUrls?: string[]
   /** The media store, or `false` for none. */
   media: MediaConfig | false
+  /**
+   * The directory of the state database (groups, kept messages, dedupe records, file tokens); absent:
+   * that state is kept in memory and lost when the process ends.
+   */
+  stateDir?: string
   /** Absent: the server API (`/api/`) is off. */
   adminKey?: string
   /** Open TCP connections one address may hold; 0 for no cap. */
@@ -147,6 +154,17 @@ const SETTINGS = {
     env: 'FERRY_MEDIA_RETENTION_HOURS',
     about: `hours a media is kept after its upload (default ${MEDIA_RETENTION_MS / MS_PER_HOUR})`,
   },
+  state: {
+    flag: '--state',
+    env: 'FERRY_STATE',
+    about:
+      'file: groups, kept messages, dedupe records and file tokens survive restarts (default); memory: they do not',
+  },
+  stateDir: {
+    flag: '--state-dir',
+    env: 'FERRY_STATE_DIR',
+    about: `directory of the state database (default ${DEFAULT_STATE_DIR} in the working directory)`,
+  },
   adminKey: {
     flag: '--admin-key',
     env: 'FERRY_ADMIN_KEY',
@@ -230,6 +248,8 @@ export function loadConfig(
   const mediaDir = raw('mediaDir')
   const mediaMaxBytes = raw('mediaMaxBytes')
   const mediaRetention = raw('mediaRetentionHours')
+  const state = raw('state')
+  const stateDir = raw('stateDir')
   const adminKey = raw('adminKey')
   const maxConnections = raw('maxConnectionsPerAddress')
   const redisUrl = raw('redisUrl')
@@ -263,6 +283,11 @@ export function loadConfig(
     retentionMs: mediaRetention ? parseHours(mediaRetention.value, mediaRetention.source) : MEDIA_RETENTION_MS,
   }
   if (media ? parseOnOff(media.value, media.source) : true) config.media = mediaConfig
+  if (state === undefined || parseStateKind(state.value, state.source) === 'file') {
+    config.stateDir = stateDir ? checkStateDir(stateDir.value, stateDir.source) : DEFAULT_STATE_DIR
+  } else if (stateDir) {
+    throw bad(`${stateDir.source} only applies with ${SETTINGS.state.flag} file`)
+  }
   if (secret) config.jwtSecret = parseSecret(secret.value, secret.source)
   if (issuer) config.jwtIssuer = parseClaim(issuer.value, issuer.source)
   if (audience) config.jwtAudience = parseClaim(audience.value, audience.source)
@@ -344,6 +369,12 @@ function parseOnOff(value: string, source: string): boolean {
   if (word === 'on' || word === 'true' || word === '1') return true
   if (word === 'off' || word === 'false' || word === '0') return false
   throw bad(`${source} must be on or off, got "${value}"`)
+}
+
+function parseStateKind(value: string, source: string): 'file' | 'memory' {
+  const word = value.trim().toLowerCase()
+  if (word === 'file' || word === 'memory') return word
+  throw bad(`${source} must be file or memory, got "${value}"`)
 }
 
 /** A whole number, or NaN (which the range check after it refuses). */

@@ -65,6 +65,9 @@ export const MIN_RELAY_BYTES_PER_SECOND = MAX_RELAY_FRAME_BYTES
 /** Where the CLI keeps media when no directory is configured: next to where it runs (and git-ignored). */
 export const DEFAULT_MEDIA_DIR = '.ferry-media'
 
+/** Where the CLI keeps its state database when no directory is configured: beside DEFAULT_MEDIA_DIR (and git-ignored). */
+export const DEFAULT_STATE_DIR = '.ferry-state'
+
 /**
  * Largest JSON body of a media upload request. A MediaUploadRequest is a size, a SHA-256, a mime type
  * (at most MAX_MIME_BYTES) and a file name (at most MAX_NAME_BYTES, up to six times that as escaped JSON):

@@ -17,6 +17,7 @@ export { type RelayWindowLimits, RelayWindows, type WindowVerdict } from './rela
 export { createSignalingServer, type SignalingServer, type SignalingServerOptions } from './server.js'
 export { InMemorySessionStore, type SessionStore } from './session-store.js'
 export { type DedupeKey, type DedupeStore, InMemoryDedupeStore } from './state/dedupe-store.js'
+export { type FileStateOptions, fileState, STATE_SWEEP_EVERY_MS } from './state/file/file-state.js'
 export {
   type FileGrant,
   type FileTokenStore,

@@ -47,7 +47,8 @@ import { RoomRegistry } from './rooms/room-registry.js'
 import { registerRouting } from './routing.js'
 import { type SessionOffer, startSession } from './session.js'
 import type { SessionStore } from './session-store.js'
-import { checkMaxConnectionsPerAddress, checkRelayBytesPerSecond, checkTurn } from './settings-checks.js'
+import { checkMaxConnectionsPerAddress, checkRelayBytesPerSecond, checkStateDir, checkTurn } from './settings-checks.js'
+import { openFileState } from './state/file/open-file-state.js'
 import { redisState } from './state/redis/redis-state.js'
 import { redisSocketAdapter } from './state/redis/socket-adapter.js'
 import { memoryState, type ServerState } from './state/server-state.js'
@@ -79,7 +80,9 @@ export interface SignalingServerOptions {
   corsOrigin?: CorsOrigin
   /**
    * Where the server keeps sessions, groups, unacknowledged deliveries, dedupe records and file tokens.
-   * Default: `memoryState()`, this process's memory. `sessionStore` and `groupStore` replace its parts.
+   * Default: `fileState(stateDir)` when `stateDir` is set, else `memoryState()`, this process's memory
+   * (embedded servers and tests start many and keep nothing). `sessionStore` and `groupStore` replace
+   * its parts.
    */
   state?: ServerState
   /**
@@ -90,6 +93,12 @@ export interface SignalingServerOptions {
   redisUrl?: string
   /** With `redisUrl`: the prefix of every key and channel, so deployments share one Redis. Default `ferry:`. */
   redisPrefix?: string
+  /**
+   * A directory (created when missing) for an LMDB database of groups, kept deliveries, dedupe records
+   * and file tokens, which survive a restart; `close()` closes it. Ignored when `state` or `redisUrl` is
+   * given.
+   */
+  stateDir?: string
   /** Who is online. Default: the state's. */
   sessionStore?: SessionStore
   /** Where to log. Default: nowhere. */
@@ -178,9 +187,17 @@ export async function createSignalingServer(options: SignalingServerOptions): Pr
   )
   const redis = redisParts(options, logger)
   await redis?.state?.started
-  const state = options.state ?? redis?.state ?? memoryState()
+  const stateDir = options.stateDir === undefined ? undefined : checkStateDir(options.stateDir, 'stateDir')
+  const state =
+    options.state ?? redis?.state ?? (stateDir === undefined ? memoryState() : openFileState(stateDir, logger))
   const store = options.sessionStore ?? state.sessions
-  const media = options.media === false ? undefined : await startMediaService(options.media ?? {}, store, logger)
+  let media: Awaited<ReturnType<typeof startMediaService>> | undefined
+  try {
+    media = options.media === false ? undefined : await startMediaService(options.media ?? {}, store, logger)
+  } catch (error) {
+    await state.close()
+    throw error
+  }
 
   const groups = options.groupStore ?? state.groups
   let api: ApiHttpContext | undefined

@@ -50,6 +50,11 @@ export function checkMediaDir(value: string, name: string): string {
   return value
 }
 
+export function checkStateDir(value: string, name: string): string {
+  if (typeof value !== 'string' || value.trim() === '') throw bad(`${name} must be a directory path`)
+  return value
+}
+
 export function checkMediaMaxBytes(value: number, name: string): number {
   if (!Number.isSafeInteger(value) || value < 1) throw bad(`${name} must be a whole number of bytes, at least 1`)
   return value

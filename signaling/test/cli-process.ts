@@ -9,6 +9,8 @@ export interface CliProcess {
   /** What it printed on stderr, for a failure message. */
   stderr(): string
   kill(): void
+  /** Resolves once the process has exited. */
+  exited(): Promise<void>
 }
 
 const CLI = fileURLToPath(new URL('../src/cli.ts', import.meta.url))
@@ -37,6 +39,10 @@ export function startCli(t: { after(fn: () => void): void }, args: string[] = []
     kill: () => {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
     },
+    exited: () =>
+      child.exitCode !== null || child.signalCode !== null
+        ? Promise.resolve()
+        : new Promise((resolve) => child.once('exit', () => resolve())),
   }
   child.once('exit', (code, signal) => {
     cli.exit = { code, signal }

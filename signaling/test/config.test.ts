@@ -11,6 +11,7 @@ import {
   DEFAULT_MAX_CONNECTIONS_PER_ADDRESS,
   DEFAULT_MEDIA_DIR,
   DEFAULT_PORT,
+  DEFAULT_STATE_DIR,
   loadConfig,
   MIN_RELAY_BYTES_PER_SECOND,
 } from '../src/index.js'
@@ -26,13 +27,14 @@ function refused(message: RegExp): (error: unknown) => boolean {
   return (error) => error instanceof FerryError && error.code === 'invalid-argument' && message.test(error.message)
 }
 
-test('loadConfig defaults to dev mode on 127.0.0.1:8787 with any origin, relay on, no TURN, media in .ferry-media', () => {
+test('loadConfig defaults to dev mode on 127.0.0.1:8787 with any origin, relay on, no TURN, media in .ferry-media, state in .ferry-state', () => {
   assert.deepEqual(loadConfig([], {}), {
     port: DEFAULT_PORT,
     host: DEFAULT_HOST,
     corsOrigin: true,
     ...RELAY_DEFAULTS,
     media: { dir: '.ferry-media', maxBytes: 64 * 1024 * 1024, retentionMs: 7 * 24 * HOUR_MS },
+    stateDir: '.ferry-state',
     ...LIMIT_DEFAULTS,
     maxConnectionsPerAddress: DEFAULT_MAX_CONNECTIONS_PER_ADDRESS,
     help: false,
@@ -57,6 +59,7 @@ test('loadConfig reads environment variables', () => {
     FERRY_JWT_MAX_LIFETIME_SECONDS: '3600',
     FERRY_MAX_ROOM_MEMBERS: '50',
     FERRY_MAX_CONNECTIONS_PER_ADDRESS: '0',
+    FERRY_STATE_DIR: '/var/lib/ferry/state',
   })
   assert.deepEqual(config, {
     port: 9000,
@@ -68,6 +71,7 @@ test('loadConfig reads environment variables', () => {
     turnSecret: TURN_SECRET,
     turnUrls: ['turn:turn.example.com:3478?transport=udp', 'turns:turn.example.com:5349'],
     media: { dir: '/var/lib/ferry/media', maxBytes: 1_000_000, retentionMs: 24 * HOUR_MS },
+    stateDir: '/var/lib/ferry/state',
     jwtIssuer: 'https://auth.example.com',
     jwtAudience: 'ferry',
     jwtMaxLifetimeSeconds: 3600,
@@ -76,6 +80,8 @@ test('loadConfig reads environment variables', () => {
     help: false,
   })
   assert.equal(loadConfig([], { FERRY_MEDIA: 'off', FERRY_MEDIA_DIR: '/ignored' }).media, false)
+  assert.equal(loadConfig([], { FERRY_STATE: 'memory' }).stateDir, undefined)
+  assert.equal(loadConfig([], { FERRY_STATE: 'file' }).stateDir, DEFAULT_STATE_DIR)
 })
 
 test('loadConfig lets flags win over environment variables, in both flag forms', () => {
@@ -91,11 +97,15 @@ test('loadConfig lets flags win over environment variables, in both flag forms',
     corsOrigin: 'https://a.example',
     ...RELAY_DEFAULTS,
     media: MEDIA_DEFAULTS,
+    stateDir: DEFAULT_STATE_DIR,
     ...LIMIT_DEFAULTS,
     maxConnectionsPerAddress: DEFAULT_MAX_CONNECTIONS_PER_ADDRESS,
     help: false,
   })
   assert.equal(loadConfig(['--cors-origin', '*'], {}).corsOrigin, true)
+  assert.equal(loadConfig(['--state-dir=/srv/state'], { FERRY_STATE_DIR: '/ignored' }).stateDir, '/srv/state')
+  assert.equal(loadConfig(['--state', 'memory'], { FERRY_STATE: 'file' }).stateDir, undefined)
+  assert.equal(loadConfig(['--state=file', '--state-dir', 'here'], { FERRY_STATE: 'memory' }).stateDir, 'here')
   assert.equal(loadConfig(['--no-relay'], { FERRY_RELAY: 'on' }).relay, false)
   assert.equal(loadConfig([], { FERRY_RELAY: 'on' }).relay, true)
   const relayed = loadConfig(
@@ -138,6 +148,10 @@ test('loadConfig rejects bad values with a message naming the setting', () => {
   assert.throws(() => loadConfig(['--cors-origin', 'https://a.example/path'], {}), refused(/--cors-origin/))
   assert.throws(() => loadConfig(['--cors-origin', 'ftp://a.example'], {}), refused(/--cors-origin/))
   assert.throws(() => loadConfig(['--verbose'], {}), refused(/unknown option --verbose/))
+  assert.throws(() => loadConfig(['--state', 'redis'], {}), refused(/--state must be file or memory/))
+  assert.throws(() => loadConfig([], { FERRY_STATE_DIR: ' ' }), refused(/FERRY_STATE_DIR must be a directory/))
+  const memoryWithDir = ['--state', 'memory', '--state-dir', 'x']
+  assert.throws(() => loadConfig(memoryWithDir, {}), refused(/--state-dir only applies with --state file/))
   assert.throws(() => loadConfig([], { FERRY_RELAY: 'maybe' }), refused(/FERRY_RELAY must be on or off/))
   assert.throws(() => loadConfig(['--no-relay=yes'], {}), refused(/--no-relay takes no value/))
   assert.throws(() => loadConfig(['--relay-bytes-per-second', 'fast'], {}), refused(/--relay-bytes-per-second/))

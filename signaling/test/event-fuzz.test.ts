@@ -47,7 +47,7 @@ test('random and garbage payloads for every event never stop the CLI server', as
   const seed = Number(process.env.FERRY_FUZZ_SEED ?? Date.now() % 2 ** 31)
   const dir = await mkdtemp(join(tmpdir(), 'ferry-fuzz-'))
   t.after(() => rm(dir, { recursive: true, force: true }))
-  const cli = await startCli(t, ['--media-dir', join(dir, 'media')])
+  const cli = await startCli(t, ['--media-dir', join(dir, 'media'), '--state-dir', join(dir, 'state')])
 
   const random = fc.sample(fc.integer(), { numRuns: 1, seed })[0] ?? 0
   const rng = mulberry32(random)

@@ -69,7 +69,16 @@ interface CliServer {
 /** Starts `ferry-signaling` as the CLI runs it; `t.after` stops it. */
 async function startCli(t: { after(fn: () => Promise<void>): void }, dir: string): Promise<CliServer> {
   const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('FERRY_')))
-  const args = ['--port', '0', '--media-dir', join(dir, 'media'), '--admin-key', ADMIN_KEY]
+  const args = [
+    '--port',
+    '0',
+    '--media-dir',
+    join(dir, 'media'),
+    '--state-dir',
+    join(dir, 'state'),
+    '--admin-key',
+    ADMIN_KEY,
+  ]
   const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args, '--max-connections-per-address=64'], {
     cwd: ROOT,
     env,

@@ -36,7 +36,11 @@ export class InMemoryDedupeStore implements DedupeStore {
   /** By `scope\nfrom\nmid`, oldest first. */
   readonly #records = new Map<string, { value: string; expiresAt: number }>()
 
-  constructor(private readonly now: () => number = Date.now) {}
+  constructor(
+    private readonly now: () => number = Date.now,
+    /** MAX_DEDUPE_RECORDS unless a test fills a smaller store. */
+    private readonly maxRecords = MAX_DEDUPE_RECORDS,
+  ) {}
 
   async claim(key: DedupeKey, value: string, expiresAt: number): Promise<string | undefined> {
     const live = this.#live(key)
@@ -64,7 +68,7 @@ export class InMemoryDedupeStore implements DedupeStore {
 
   #put(key: DedupeKey, value: string, expiresAt: number): void {
     this.#records.set(dedupeKey(key), { value, expiresAt })
-    if (this.#records.size > MAX_DEDUPE_RECORDS) this.#records.delete(this.#records.keys().next().value!)
+    if (this.#records.size > this.maxRecords) this.#records.delete(this.#records.keys().next().value!)
   }
 }
 
