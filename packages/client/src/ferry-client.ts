@@ -467,6 +467,11 @@ export class FerryClient {
     }, RECONNECT_DELAY_MAX_MS)
   }
 
+  /** The signaling socket, one for the client's life (tests and the e2e support reach for it). */
+  private get socket(): SignalingSocket | undefined {
+    return this.signaling?.socket
+  }
+
   private setState(state: ConnectionState, code?: FerryErrorCode): void {
     if (this.connection === state) return
     this.connection = state
@@ -475,7 +480,7 @@ export class FerryClient {
 
   /** The signaling socket while logged in (rooms and media holders need one). */
   private loggedInSocket(): SignalingSocket | undefined {
-    return this.links && this.connection !== 'closed' ? this.signaling?.socket : undefined
+    return this.links && this.connection !== 'closed' ? this.socket : undefined
   }
 
   /** The relay window `session:ready` announced (all relayed transfers share it), or the protocol's. */

@@ -203,5 +203,7 @@ test('connect() goes down the list past a dead node, and rejects with server-unr
   const nobody = new FerryClient({ url: [dead.url, dead.url], userId: 'dave', platform: nodePlatform({ wrtc }) })
   await assert.rejects(nobody.connect(), { code: 'server-unreachable' })
   assert.equal(nobody.state, 'disconnected')
-  await assert.rejects(new FerryClient({ url: [], userId: 'erin', platform: nodePlatform({ wrtc }) }).connect(), { code: 'invalid-argument' })
+  await assert.rejects(new FerryClient({ url: [], userId: 'erin', platform: nodePlatform({ wrtc }) }).connect(), {
+    code: 'invalid-argument',
+  })
 })
