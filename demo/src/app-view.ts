@@ -78,7 +78,7 @@ export function appView(client: FerryClient, options: AppViewOptions): HTMLEleme
   client.on('state', ({ state, code }) => {
     connection.textContent = state === 'connected' ? 'Online' : state === 'closed' ? 'Offline' : 'Reconnecting…'
     connection.dataset.state = state
-    if (state === 'disconnected') banner.show(RECONNECTING)
+    if (state === 'reconnecting' || state === 'disconnected') banner.show(RECONNECTING)
     if (state === 'connected') banner.clear(RECONNECTING)
     if (state === 'closed') {
       panel.stopDrops()

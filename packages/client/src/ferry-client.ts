@@ -56,8 +56,11 @@ import {
   loginError,
   onServerEvent,
   openSignaling,
+  RECONNECT_DELAY_MAX_MS,
   request,
+  type Signaling,
   type SignalingSocket,
+  serverUrls,
 } from './signaling-client.js'
 import { type OutgoingTask, TaskTable } from './task-table.js'
 import type {
@@ -84,7 +87,8 @@ export class FerryClient {
   private readonly tasks = new TaskTable()
   private readonly receiver: Receiver
   private readonly presence: ClientPresence
-  private socket: SignalingSocket | undefined
+  private signaling: Signaling | undefined
+  private loginRetry: ReturnType<typeof setTimeout> | undefined
   private links: LinkManager | undefined
   private me: string | undefined
   private connection: ConnectionState = 'disconnected'
@@ -166,15 +170,23 @@ export class FerryClient {
     this.emitter.off(type, handler)
   }
 
-  /** Logs in. Rejects with `bad-token`, `invalid-argument` or `server-unreachable`. */
+  /**
+   * Logs in, to the first server of `url` that answers. Rejects with `bad-token`, `invalid-argument`
+   * or `server-unreachable` (every URL was tried once). After a drop the client logs in again by
+   * itself (`state` events: `reconnecting`, then `connected`), to the same node or the next of `url`;
+   * see the README for what carries on meanwhile.
+   */
   connect(): Promise<void> {
-    if (this.socket) return Promise.reject(new FerryError('invalid-argument', 'connect() was already called'))
+    if (this.signaling) return Promise.reject(new FerryError('invalid-argument', 'connect() was already called'))
+    const urls = serverUrls(this.options.url)
+    if (!urls) return Promise.reject(new FerryError('invalid-argument', 'url is a URL or a non-empty list of them'))
     const auth = {
       ...(this.options.userId !== undefined ? { userId: this.options.userId } : {}),
       ...(this.options.token !== undefined ? { token: this.options.token } : {}),
     }
-    const socket = openSignaling(this.options.url, () => ({ ...auth, presence: this.presence.following }))
-    this.socket = socket
+    const signaling = openSignaling(urls, () => ({ ...auth, presence: this.presence.following }))
+    const { socket } = signaling
+    this.signaling = signaling
     this.setState('connecting')
     const invalid = (event: string, message: string): void =>
       this.emitter.emit('error', {
@@ -183,12 +195,23 @@ export class FerryClient {
       })
     return new Promise((resolve, reject) => {
       let ready = false
+      let failures = 0
       socket.on('connect_error', (err) => {
-        if (ready) return
+        if (this.connection === 'closed') return
+        const refused = loginError(err)
+        // Socket.IO goes on trying by itself after a failed connection, never after a refused login.
+        if (ready) {
+          if (socket.active) return
+          if (RETRY_LOGIN.has(refused.code)) this.retryLogin()
+          else this.shutdown(refused.code, `logging in again was refused: ${refused.message}`)
+          return
+        }
+        failures++
+        if (socket.active && failures < urls.length) return
         socket.disconnect()
-        this.socket = undefined
+        this.signaling = undefined
         this.setState('disconnected')
-        reject(loginError(err))
+        reject(refused)
       })
       onServerEvent(
         socket,
@@ -200,9 +223,10 @@ export class FerryClient {
           this.useRelayWindow(relayWindowBytes)
           if (!this.links) this.links = this.createLinks(userId)
           this.me = userId
-          this.media.onSession(userId, media)
+          this.media.onSession(userId, signaling.url(), media)
           this.presence.onReady(online)
           this.setState('connected')
+          this.links.onSignalingReady((peer) => online.includes(peer))
           if (!ready) {
             ready = true
             resolve()
@@ -212,9 +236,19 @@ export class FerryClient {
       )
       onServerEvent(socket, 'session:ended', ({ code, message }) => this.shutdown(code, message), invalid)
       socket.on('disconnect', () => {
-        if (this.connection === 'connected') this.setState('disconnected')
+        if (this.connection === 'closed' || !ready) return
+        this.links?.onSignalingLost()
+        this.setState(socket.active ? 'reconnecting' : 'disconnected')
       })
-      onServerEvent(socket, 'presence:online', ({ userId }) => this.presence.onPresence(userId, true), invalid)
+      onServerEvent(
+        socket,
+        'presence:online',
+        ({ userId }) => {
+          this.presence.onPresence(userId, true)
+          this.links?.onPeerOnline(userId)
+        },
+        invalid,
+      )
       onServerEvent(
         socket,
         'presence:offline',
@@ -438,6 +472,20 @@ export class FerryClient {
     return this.options.idleTimeoutMs ?? IDLE_TIMEOUT_MS
   }
 
+  /** A login again was refused for now (the server's login budget, or a failure on its side): try later. */
+  private retryLogin(): void {
+    if (this.loginRetry !== undefined) return
+    this.loginRetry = setTimeout(() => {
+      this.loginRetry = undefined
+      if (this.connection !== 'closed') this.signaling?.socket.connect()
+    }, RECONNECT_DELAY_MAX_MS)
+  }
+
+  /** The signaling socket, one for the client's life (tests and the e2e support reach for it). */
+  private get socket(): SignalingSocket | undefined {
+    return this.signaling?.socket
+  }
+
   private setState(state: ConnectionState, code?: FerryErrorCode): void {
     if (this.connection === state) return
     this.connection = state
@@ -509,7 +557,7 @@ export class FerryClient {
   }
 
   private createLinks(self: string): LinkManager {
-    const socket = this.socket!
+    const socket = this.signaling!.socket
     const requested = this.options.transport ?? 'auto'
     // A server that does not relay leaves `auto` with the direct path only.
     const mode = requested === 'auto' && !this.serverRelays ? 'direct' : requested
@@ -647,13 +695,17 @@ export class FerryClient {
     this.receiver.closeAll(code, message)
     this.media.shutdown(code, message)
     this.rooms.clear()
+    if (this.loginRetry !== undefined) clearTimeout(this.loginRetry)
     // Acks of what the app got go out before the socket closes.
     this.deliveries.close()
-    this.socket?.disconnect()
+    this.signaling?.socket.disconnect()
   }
 }
 
 type OutgoingTransferSource = ConstructorParameters<typeof OutgoingTransfer>[0]['source']
+
+/** Refusals of a login again that pass: the client tries again later instead of closing. */
+const RETRY_LOGIN: ReadonlySet<FerryErrorCode> = new Set(['rate-limited', 'unknown', 'server-unreachable'])
 
 /** The largest start frame: its header, size, SHA-256, and the longest name and mime type with their lengths. */
 const MAX_START_FRAME_BYTES = 6 + 2 + 8 + SHA256_BYTES + 2 + MAX_NAME_BYTES + 2 + MAX_MIME_BYTES

@@ -26,6 +26,8 @@ export interface LinkManagerOptions {
  */
 export class LinkManager {
   private readonly links = new Map<string, PeerLink>()
+  /** Logged in to a signaling server now: the relay can carry frames. */
+  private signalingUp = true
 
   constructor(private readonly o: LinkManagerOptions) {}
 
@@ -80,6 +82,28 @@ export class LinkManager {
     link.onRelayFrame(bytes)
   }
 
+  /**
+   * The signaling connection dropped: relayed links wait for it to come back (see `PeerLink.pauseRelay`);
+   * direct links carry on, their data channels need no server.
+   */
+  onSignalingLost(): void {
+    this.signalingUp = false
+    for (const link of this.links.values()) link.pauseRelay()
+  }
+
+  /** Logged in again: the relayed links whose peer is online (`online`) go on. */
+  onSignalingReady(online: (peer: string) => boolean): void {
+    this.signalingUp = true
+    for (const link of [...this.links.values()]) {
+      if (link.waitingForRelay && online(link.peer)) link.resumeRelay()
+    }
+  }
+
+  /** The server says `peer` came online: a relayed link waiting for it goes on. */
+  onPeerOnline(peer: string): void {
+    if (this.signalingUp) this.links.get(peer)?.resumeRelay()
+  }
+
   /** Closes the link to `peer`, if any. */
   close(peer: string, code: FerryErrorCode, message: string): void {
     this.links.get(peer)?.close(code, message)
@@ -101,13 +125,15 @@ export class LinkManager {
       rtcConfig: this.o.rtcConfig(),
       directTimeoutMs: this.o.directTimeoutMs,
       relayChannel: () => this.o.relayChannel(peer),
+      relayReachable: () => this.signalingUp,
       ...(this.o.relayPool ? { relayPool: this.o.relayPool } : {}),
       handlers: {
         ...handlers,
         signal: (l, data) => {
           if (!l.linkId) return
           void this.o.sendSignal(peer, l.linkId, data).then((ack) => {
-            if (!ack.ok) l.close(ack.code, ack.message)
+            // A late candidate that found the server gone changes nothing for a channel already open.
+            if (!ack.ok && l.state !== 'open') l.close(ack.code, ack.message)
           })
         },
         close: (l, code, message) => {

@@ -33,10 +33,22 @@ export interface PeerLinkOptions {
   /** How long the direct connection may take to open before the link falls back (or fails). */
   directTimeoutMs: number
   relayChannel(): FrameChannel
+  /** Whether this client is logged in to a signaling server now, so the relay can carry frames. */
+  relayReachable(): boolean
   /** The relay window this client's relayed transfers share. */
   relayPool?: RelayPool
   handlers: PeerLinkHandlers
 }
+
+/**
+ * How long a relayed link waits for the relay to come back: this client logged in again (to the same
+ * node or another) and the peer online there. Under IDLE_TIMEOUT_MS, so a transfer that waits in
+ * vain fails with this wait's own code (`server-unreachable`, or `peer-gone` when the peer did not come
+ * back) rather than `idle-timeout`; over the time Socket.IO's backoff needs for five attempts
+ * (1 + 2 + 4 + 5 + 5 s), so a restarted node, or each of a few nodes in the URL list, is tried, by
+ * both ends.
+ */
+export const RELAY_OUTAGE_WAIT_MS = 20_000
 
 /** Codes with which a direct connection may fail while the relay could still carry the link. */
 const RECOVERABLE: ReadonlySet<FerryErrorCode> = new Set(['connect-timeout', 'link-failed', 'peer-gone'])
@@ -62,6 +74,8 @@ export class PeerLink {
   /** Counts transports attached so far; a frame sent under an older one may have been lost. */
   generation = 0
   private direct: DirectTransport | undefined
+  /** Set while the link waits for the relay (see `pauseRelay`): closes the link when it fires. */
+  private relayWait: ReturnType<typeof setTimeout> | undefined
 
   constructor(private readonly o: PeerLinkOptions) {
     this.peer = o.peer
@@ -76,6 +90,32 @@ export class PeerLink {
     return this.transport === 'relay' ? this.o.relayPool : undefined
   }
 
+  /** The link waits for the relay to come back: frames wait in its queue. */
+  get waitingForRelay(): boolean {
+    return this.relayWait !== undefined
+  }
+
+  /**
+   * The signaling connection dropped. A relayed link stops sending (what was on its way through the
+   * server may be lost) and waits, at most RELAY_OUTAGE_WAIT_MS, for `resumeRelay`. A direct link
+   * does not need the server: nothing changes.
+   */
+  pauseRelay(): void {
+    if (this.state === 'closed' || this.transport !== 'relay') return
+    this.waitForRelay()
+  }
+
+  /**
+   * The relay is back (this client logged in again, the peer is online): frames go on through it, and
+   * `switched` lets the transfers agree with the peer where to resume.
+   */
+  resumeRelay(): void {
+    if (this.relayWait === undefined || this.state === 'closed') return
+    clearTimeout(this.relayWait)
+    this.relayWait = undefined
+    this.attach(this.o.relayChannel(), 'relay', RELAY_CHUNK_BYTES)
+  }
+
   /** Hands the peer's signaling data to the direct connection. */
   signal(data: SignalData): void {
     this.direct?.signal(data)
@@ -84,13 +124,16 @@ export class PeerLink {
   /** A frame came through the relay: the peer relays, so this side answers the same way. */
   onRelayFrame(bytes: Uint8Array): void {
     if (this.state === 'closed' || this.o.mode === 'direct') return
-    if (this.transport !== 'relay') this.useRelay()
+    if (this.relayWait !== undefined) this.resumeRelay()
+    else if (this.transport !== 'relay') this.useRelay()
     this.o.handlers.frame(this, bytes)
   }
 
   close(code: FerryErrorCode, message: string): void {
     if (this.state === 'closed') return
     this.state = 'closed'
+    if (this.relayWait !== undefined) clearTimeout(this.relayWait)
+    this.relayWait = undefined
     this.direct?.close()
     this.direct = undefined
     this.queue.close()
@@ -132,7 +175,21 @@ export class PeerLink {
   private useRelay(): void {
     this.direct?.close()
     this.direct = undefined
-    this.attach(this.o.relayChannel(), 'relay', RELAY_CHUNK_BYTES)
+    if (this.o.relayReachable()) this.attach(this.o.relayChannel(), 'relay', RELAY_CHUNK_BYTES)
+    else this.waitForRelay()
+  }
+
+  private waitForRelay(): void {
+    if (this.relayWait !== undefined) return
+    this.queue.detach()
+    this.relayWait = setTimeout(() => {
+      this.relayWait = undefined
+      if (this.o.relayReachable()) {
+        this.close('peer-gone', `${this.peer} did not come back to the relay within ${RELAY_OUTAGE_WAIT_MS} ms`)
+      } else {
+        this.close('server-unreachable', `no signaling server within ${RELAY_OUTAGE_WAIT_MS} ms to relay through`)
+      }
+    }, RELAY_OUTAGE_WAIT_MS)
   }
 
   private attach(

@@ -56,6 +56,9 @@ export function relayChannel(socket: SignalingSocket, peer: string, pacer: Relay
   const target = { to: peer }
   return {
     send(frame) {
+      // Socket.IO would keep it for the next connection, to arrive there after frames sent since:
+      // a frame the connection took down with it is lost instead, and the link resumes past it.
+      if (!socket.connected) return
       pacer.spend(frame.length)
       socket.emit('relay:frame', target, frame)
     },

@@ -95,6 +95,16 @@ export class SendQueue {
   }
 
   /**
+   * Stops sending: the channel is gone and no other is there yet. Frames queued wait for the next
+   * `attach`; sources keep their place.
+   */
+  detach(): void {
+    this.channel = undefined
+    if (this.pollTimer) clearTimeout(this.pollTimer)
+    this.pollTimer = undefined
+  }
+
+  /**
    * Queues a control frame this client owes the peer or cannot leave unsent (acks, end-acks, errors,
    * cancels, resumes); `onSent` runs when it is handed to the channel. When the queue is full, it
    * overflows: see `SendQueueOptions.onOverflow`.

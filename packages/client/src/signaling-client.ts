@@ -10,24 +10,68 @@ import type {
   ServerToClientEvents,
 } from '@ferry/protocol'
 import { ANSWERS, FerryError, isErrorCode, parseValue, SERVER_EVENTS } from '@ferry/protocol'
-import { io, type Socket } from 'socket.io-client'
+import { Manager, type Socket } from 'socket.io-client'
 
 export type SignalingSocket = Socket<ServerToClientEvents, ClientToServerEvents>
+
+/** The first wait before logging in again after a drop (Socket.IO's default): a blip is over in about a second. */
+export const RECONNECT_DELAY_MIN_MS = 1_000
+
+/**
+ * The longest wait between two attempts (Socket.IO's default). Waits double from the minimum up to
+ * it, each ±50 % at random so the users of a node that died do not all come back in the same instant.
+ */
+export const RECONNECT_DELAY_MAX_MS = 5_000
+
+/** The signaling connection, and `url()`: the node it is on, or trying. */
+export interface Signaling {
+  socket: SignalingSocket
+  url(): string
+}
 
 /** How long a request to the signaling server may take before it counts as unanswered. */
 const REQUEST_TIMEOUT_MS = 10_000
 
 /**
- * Opens (but does not wait for) a Socket.IO connection that logs in with `auth()`, asked again at
- * every reconnect so a new login carries what the client follows now.
+ * Opens (but does not wait for) a Socket.IO connection to the first of `urls` that logs in with
+ * `auth()`, asked again at every reconnect so a new login carries what the client follows now.
+ *
+ * Socket.IO's Manager reconnects by itself, with backoff; before each attempt it is pointed at the
+ * node to try: after a drop the node it was on, once (a blip, or a restart on the same address), then
+ * the next ones in turn; before the first login, each in turn. One Manager and one socket for the
+ * client's life, so every listener stays where it is.
  */
-export function openSignaling(url: string, auth: () => HandshakeAuth): SignalingSocket {
-  return io(url, {
-    auth: (send) => send({ ...auth() }),
+export function openSignaling(urls: readonly string[], auth: () => HandshakeAuth): Signaling {
+  let index = 0
+  let loggedIn = false
+  const manager = new Manager(urls[0], {
     transports: ['websocket'],
     autoConnect: true,
     reconnection: true,
+    reconnectionDelay: RECONNECT_DELAY_MIN_MS,
+    reconnectionDelayMax: RECONNECT_DELAY_MAX_MS,
   })
+  const socket: SignalingSocket = manager.socket('/', { auth: (send) => send({ ...auth() }) })
+  manager.on('reconnect_attempt', (attempt) => {
+    if (loggedIn && attempt === 1) return
+    index = (index + 1) % urls.length
+    // The Manager opens its next engine on `uri`; it keeps no other copy of the address.
+    ;(manager as unknown as { uri: string }).uri = urls[index] as string
+  })
+  socket.on('connect', () => {
+    loggedIn = true
+  })
+  socket.on('disconnect', () => {
+    loggedIn = socket.active
+  })
+  return { socket, url: () => urls[index] as string }
+}
+
+/** The URLs of `url` (one, or a list), checked: at least one, each a string. */
+export function serverUrls(url: string | readonly string[]): string[] | undefined {
+  const urls = typeof url === 'string' ? [url] : Array.isArray(url) ? [...(url as readonly unknown[])] : []
+  if (urls.length === 0 || !urls.every((u): u is string => typeof u === 'string' && u !== '')) return undefined
+  return urls
 }
 
 /**

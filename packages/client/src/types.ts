@@ -78,8 +78,13 @@ export interface Platform {
 }
 
 export interface FerryOptions {
-  /** Signaling server URL, e.g. `http://127.0.0.1:8787`. */
-  url: string
+  /**
+   * Signaling server URL, e.g. `http://127.0.0.1:8787`, or several nodes of one deployment. After a
+   * drop the client tries the node it was on once, then the next ones in turn, with backoff
+   * (`RECONNECT_DELAY_MIN_MS` to `RECONNECT_DELAY_MAX_MS`), and logs in again as the same user. One
+   * URL (say a load balancer's) is tried again and again. The URLs should differ only in their origin.
+   */
+  url: string | readonly string[]
   /** Dev-mode login: the user id to log in as (ignored by a server that requires tokens). */
   userId?: string
   /** Token login: an HS256 JWT whose `sub` is the user id. */
@@ -174,7 +179,12 @@ export interface Task {
 /** `cancelSend` / `cancelReceive` answer. */
 export type CancelResult = 'ok' | 'unknown-task' | 'already-finished'
 
-export type ConnectionState = 'connecting' | 'connected' | 'disconnected' | 'closed'
+/**
+ * `reconnecting`: the signaling connection dropped and the client is logging in again (see `url`);
+ * direct links carry on, relayed links wait. `disconnected`: dropped with no reconnect coming (the
+ * server sent this client away, or the app disconnected the socket).
+ */
+export type ConnectionState = 'connecting' | 'connected' | 'reconnecting' | 'disconnected' | 'closed'
 
 /** How a link to a peer carries frames: a data channel (`direct`), one through a TURN server, or the signaling server's relay. */
 export type LinkTransport = 'direct' | 'turn' | 'relay'

@@ -67,8 +67,11 @@ export class ClientMedia {
     })
   }
 
-  /** Logged in as `userId`; `offer` is the server's media store, if it has one. */
-  onSession(userId: string, offer: MediaStoreOffer | undefined): void {
+  /**
+   * Logged in as `userId` on the node at `url`; `offer` is that node's media store, if it has one
+   * (its key is good on that node, the one this session is on).
+   */
+  onSession(userId: string, url: string, offer: MediaStoreOffer | undefined): void {
     if (this.self !== userId) {
       // Runs in a Socket.IO handler: a platform that cannot make a cache is reported, never thrown.
       // Media calls then fail with `not-logged-in`, and peers asking for media get `media-not-found`.
@@ -81,7 +84,7 @@ export class ClientMedia {
       }
     }
     this.self = userId
-    this.server = offer ? { url: this.o.options.url, key: offer.key, maxBytes: offer.maxBytes } : undefined
+    this.server = offer ? { url, key: offer.key, maxBytes: offer.maxBytes } : undefined
   }
 
   upload<M extends MediaMessage>(type: M['type'], input: FileInput, options: ImageUploadOptions): MediaTask<M> {
