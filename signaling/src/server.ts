@@ -15,6 +15,7 @@ import {
   DEFAULT_HOST,
   DEFAULT_JWT_MAX_LIFETIME_SECONDS,
   DEFAULT_MAX_CONNECTIONS_PER_ADDRESS,
+  LEASE_REFRESH_MS,
   LISTEN_BACKLOG,
   MAX_HTTP_BUFFER_BYTES,
   RELAY_BURST_SECONDS,
@@ -28,7 +29,6 @@ import { createHealthHandler } from './health.js'
 import { checkHttpLimits, createHttpServer, type HttpLimits, sealHttpServer } from './http/http-server.js'
 import { routeRequests } from './http/request-router.js'
 import { jwtKey } from './jwt-secret.js'
-import { BucketTable } from './limits/bucket-table.js'
 import { type LimitSettings, limitSettings } from './limits/limit-settings.js'
 import { Limits } from './limits/limits.js'
 import { type Logger, quietLogger } from './logger.js'
@@ -36,14 +36,15 @@ import { createMediaHandler } from './media/media-http.js'
 import { type MediaStoreOptions, startMediaService } from './media/media-service.js'
 import type { MediaStore } from './media/media-store.js'
 import { registerMediaHolders } from './media-holders/holder-handlers.js'
-import { MediaHolders } from './media-holders/media-holders.js'
+import type { HolderStore } from './media-holders/holder-store.js'
 import { registerPresence } from './presence/presence-handlers.js'
-import { PresenceWatchers } from './presence/presence-watchers.js'
+import type { PresenceStore } from './presence/presence-store.js'
 import { type RelaySettings, registerRelay } from './relay.js'
 import { RelayWindows } from './relay-window.js'
 import { leaveAllRooms, registerRooms } from './rooms/room-handlers.js'
-import { RoomRegistry } from './rooms/room-registry.js'
+import type { RoomStore } from './rooms/room-store.js'
 import { registerRouting } from './routing.js'
+import { createSerialRunner } from './serial.js'
 import { type SessionOffer, startSession } from './session.js'
 import type { SessionStore } from './session-store.js'
 import { checkMaxConnectionsPerAddress, checkRelayBytesPerSecond, checkTurn } from './settings-checks.js'
@@ -75,8 +76,9 @@ export interface SignalingServerOptions {
   /** Allowed browser origins. Default: any. */
   corsOrigin?: CorsOrigin
   /**
-   * Where the server keeps sessions, groups, unacknowledged deliveries, dedupe records and file tokens.
-   * Default: `memoryState()`, this process's memory. `sessionStore` and `groupStore` replace its parts.
+   * Where the server keeps sessions, groups, unacknowledged deliveries, dedupe records, file tokens,
+   * rooms, presence subscriptions, media holders and rate buckets. Default: `memoryState()`, this
+   * process's memory. `sessionStore` and `groupStore` replace its parts.
    */
   state?: ServerState
   /** Who is online. Default: the state's. */
@@ -133,13 +135,13 @@ export interface SignalingServer {
   /** Server-routed messages: delivery by user id, store-and-forward, dedupe by mid. */
   deliveries: Deliveries
   /** Who is in which room. */
-  rooms: RoomRegistry
+  rooms: RoomStore
   /** The server API's groups. */
   groups: GroupStore
   /** Who said they hold which media (`media:have`), for downloads from peers other than the uploader. */
-  mediaHolders: MediaHolders
+  mediaHolders: HolderStore
   /** Who follows whose presence. */
-  presence: PresenceWatchers
+  presence: PresenceStore
   /** Disconnects every socket and closes the HTTP server. Safe to call more than once. */
   close(): Promise<void>
 }
@@ -149,8 +151,6 @@ export async function createSignalingServer(options: SignalingServerOptions): Pr
   const state = options.state ?? memoryState()
   const store = options.sessionStore ?? state.sessions
   const logger = options.logger ?? quietLogger
-  const limits = new Limits(limitSettings(options.limits))
-  const auth = createAuthMiddleware(tokenRules(options), limits, logger)
   const relay: RelaySettings = {
     enabled: options.relay ?? true,
     bytesPerSecond: checkRelayBytesPerSecond(
@@ -158,6 +158,9 @@ export async function createSignalingServer(options: SignalingServerOptions): Pr
       'relayBytesPerSecond',
     ),
   }
+  const relayRate = { perSecond: relay.bytesPerSecond, burst: relay.bytesPerSecond * RELAY_BURST_SECONDS }
+  const limits = new Limits(limitSettings(options.limits), relayRate, state.rates)
+  const auth = createAuthMiddleware(tokenRules(options), limits, logger)
   const turn = checkTurn(options.turnSecret, options.turnUrls, { secret: 'turnSecret', urls: 'turnUrls' })
   const offer = sessionOffer(relay, turn)
   const adminKey = options.adminKey === undefined ? undefined : checkAdminKey(options.adminKey, 'adminKey')
@@ -185,14 +188,13 @@ export async function createSignalingServer(options: SignalingServerOptions): Pr
   const io: FerryServer = new Server(http, socketOptions)
   sealHttpServer(http, maxConnectionsPerAddress, logger)
   const deliveries = new Deliveries({ io, sessions: store, inbox: state.inbox, dedupe: state.dedupe })
-  const rooms = new RoomRegistry(undefined, limits.settings.maxRoomMembers)
-  const watchers = new PresenceWatchers()
-  /** The relay windows of each online user's transfers, across its connections (see `registerRelay`). */
+  const { rooms, presence: watchers, holders: mediaHolders } = state
+  /**
+   * The relay windows of each user online on this node, across its connections (see `registerRelay`).
+   * They stay on the node: a user who moves to another node starts with empty windows there, its byte
+   * budget handed over (see `Limits`).
+   */
   const relayWindows = new Map<string, RelayWindows>()
-  const relayBudget = new BucketTable({
-    perSecond: relay.bytesPerSecond,
-    burst: relay.bytesPerSecond * RELAY_BURST_SECONDS,
-  })
   api = serverApiContext(
     {
       adminKey,
@@ -207,41 +209,52 @@ export async function createSignalingServer(options: SignalingServerOptions): Pr
     state,
     apiSettings,
   )
-  const mediaHolders = new MediaHolders()
-
   io.use(auth)
   io.on('connection', (socket) => {
     const { userId } = socket.data
     // Every event, known or not, costs the user one token; a flood past the budget ends the session.
     socket.use((_packet, next) => {
-      if (limits.take('events', userId)) next()
+      if (limits.takeEvent(userId)) next()
       else cutOff(socket, 'rate-limited', 'too many events, slow down', logger)
     })
+    // What the user spent here goes to the store when it leaves this node, offline or replaced.
+    socket.on('disconnect', () => {
+      limits
+        .handOver(userId)
+        .catch((error: unknown) => logger.warn(`handing over the budgets of ${userId} failed: ${describeError(error)}`))
+    })
+    // Requests that change rooms, subscriptions and holdings: each kind in arrival order, and all done
+    // before the user's offline cleanup runs.
+    const runners = [createSerialRunner(), createSerialRunner(), createSerialRunner()] as const
+    const settled = async () => {
+      await Promise.all(runners.map((serial) => serial(async () => {})))
+    }
     registerRouting(socket, { io, store, logger, limits })
     let windows = relayWindows.get(userId)
     if (windows === undefined) {
       windows = new RelayWindows()
       relayWindows.set(userId, windows)
     }
-    registerRelay(socket, { io, store, logger, settings: relay, budget: relayBudget, windows })
-    registerRooms(socket, { io, logger, rooms, deliveries, limits })
-    registerMediaHolders(socket, { store, logger, holders: mediaHolders, limits })
-    registerPresence(socket, { io, store, logger, watchers, limits })
+    registerRelay(socket, { io, store, logger, settings: relay, limits, windows })
+    registerRooms(socket, { io, logger, rooms, deliveries, limits, serial: runners[0] })
+    registerMediaHolders(socket, { store, logger, holders: mediaHolders, limits, serial: runners[1] })
+    registerPresence(socket, { io, store, logger, watchers, limits, serial: runners[2] })
     void startSession(socket, {
       io,
       store,
       logger,
       watchers,
+      settled,
       offer: withMedia(offer, media?.admit(socket)),
       onReady: (ready) => {
         deliveries
           .flush(ready)
           .catch((error: unknown) => logger.warn(`handing over kept messages failed: ${describeError(error)}`))
       },
-      onOffline: (userId) => {
+      onOffline: async (userId) => {
         relayWindows.delete(userId)
-        leaveAllRooms(io, rooms, userId)
-        mediaHolders.forget(userId)
+        await leaveAllRooms(io, rooms, userId)
+        await mediaHolders.forget(userId)
       },
     })
   })
@@ -255,6 +268,8 @@ export async function createSignalingServer(options: SignalingServerOptions): Pr
     throw error
   }
   const port = (http.address() as AddressInfo).port
+  const leases = setInterval(() => refreshLeases(io, state, logger), LEASE_REFRESH_MS)
+  leases.unref()
 
   let closing: Promise<void> | undefined
   const server: SignalingServer = {
@@ -267,6 +282,7 @@ export async function createSignalingServer(options: SignalingServerOptions): Pr
     mediaHolders,
     presence: watchers,
     close() {
+      clearInterval(leases)
       closing ??= io
         .close()
         .finally(() => media?.close())
@@ -276,6 +292,18 @@ export async function createSignalingServer(options: SignalingServerOptions): Pr
   }
   if (media) server.media = media.store
   return server
+}
+
+/**
+ * Keeps the rooms, subscriptions and holdings of the users online on this node alive in a shared
+ * state: those of a node that stops refreshing (it died) expire there.
+ */
+function refreshLeases(io: FerryServer, state: ServerState, logger: Logger): void {
+  const users = [...new Set([...io.of('/').sockets.values()].map((socket) => socket.data.userId))]
+  if (users.length === 0) return
+  Promise.all([state.rooms.refresh(users), state.presence.refresh(users), state.holders.refresh(users)]).catch(
+    (error: unknown) => logger.warn(`refreshing the leases of ${users.length} users failed: ${describeError(error)}`),
+  )
 }
 
 /** The offer with this socket's media key, when the server keeps media. */
