@@ -13,7 +13,8 @@ import type { FerrySocket } from './types.js'
  * client can never act as another user.
  *
  * Before any of that, the login takes a token from its address's login budget, and after it one from
- * the user's: both refuse with `rate-limited`.
+ * the user's: both refuse with `rate-limited`. A login that passes takes over the user's budgets from
+ * wherever its previous session left them (`Limits.takeOver`).
  */
 export type AuthMiddleware = (socket: FerrySocket, next: (err?: Error) => void) => void
 
@@ -43,29 +44,25 @@ export function createAuthMiddleware(rules: TokenRules | undefined, limits: Limi
       logger.warn(`login refused (${code}): ${message}`)
       next(loginError(code, message))
     }
-    const address = socket.handshake.address
-    if (!limits.loginFrom(address)) {
-      refuse('rate-limited', 'too many logins from this address, slow down')
-      return
+    const login = async (): Promise<void> => {
+      if (!(await limits.loginFrom(socket.handshake.address))) {
+        return refuse('rate-limited', 'too many logins from this address, slow down')
+      }
+      const auth = parseValue(HandshakeAuthSchema, socket.handshake.auth)
+      if (!auth.ok) return refuse('invalid-argument', `auth: ${auth.message}`)
+      const result = rules ? await verifyToken(auth.value.token, rules) : devLogin(auth.value.userId)
+      if (!result.ok) return refuse(result.code, result.message)
+      if (!(await limits.loginAs(result.userId))) return refuse('rate-limited', `too many logins as ${result.userId}`)
+      // The budgets this user spent on the node it was on come along.
+      await limits.takeOver(result.userId)
+      socket.data.userId = result.userId
+      socket.data.presence = [...new Set(auth.value.presence ?? [])].filter((user) => user !== result.userId)
+      next()
     }
-    const auth = parseValue(HandshakeAuthSchema, socket.handshake.auth)
-    if (!auth.ok) {
-      refuse('invalid-argument', `auth: ${auth.message}`)
-      return
-    }
-    const login = rules ? verifyToken(auth.value.token, rules) : Promise.resolve(devLogin(auth.value.userId))
-    login
-      .then((result) => {
-        if (!result.ok) return refuse(result.code, result.message)
-        if (!limits.loginAs(result.userId)) return refuse('rate-limited', `too many logins as ${result.userId}`)
-        socket.data.userId = result.userId
-        socket.data.presence = [...new Set(auth.value.presence ?? [])].filter((user) => user !== result.userId)
-        next()
-      })
-      .catch((error: unknown) => {
-        logger.warn(`login failed: ${describeError(error)}`)
-        next(loginError('unknown', 'login failed'))
-      })
+    login().catch((error: unknown) => {
+      logger.warn(`login failed: ${describeError(error)}`)
+      next(loginError('unknown', 'login failed'))
+    })
   }
 }
 

@@ -168,3 +168,14 @@ export const HTTP_TIMEOUT_CHECK_MS = 1000
  * connection comes from the proxy's address.
  */
 export const DEFAULT_MAX_CONNECTIONS_PER_ADDRESS = 256
+
+/**
+ * How long a shared state keeps the rooms, presence subscriptions and media holdings of a user whose
+ * node stopped refreshing them: a node that died takes this long to be forgotten. A minute keeps a
+ * ghost member short-lived, and is far above a refresh interval, so a busy node is never mistaken for
+ * a dead one.
+ */
+export const LEASE_MS = 60_000
+
+/** How often a node refreshes the leases of its online users: a third of LEASE_MS, so two can be late. */
+export const LEASE_REFRESH_MS = LEASE_MS / 3

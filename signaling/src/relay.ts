@@ -2,7 +2,7 @@ import type { FerryErrorCode } from '@ferry/protocol'
 import { cutOff } from './cut-off.js'
 import { describeError } from './describe-error.js'
 import { onClientEvent } from './events/client-event.js'
-import type { BucketTable } from './limits/bucket-table.js'
+import type { Limits } from './limits/limits.js'
 import type { Logger } from './logger.js'
 import { checkRelayFrame, peekFrame } from './relay-frame.js'
 import type { RelayWindows } from './relay-window.js'
@@ -24,8 +24,8 @@ export interface RelayContext {
   store: SessionStore
   logger: Logger
   settings: RelaySettings
-  /** Relay bytes by user id (RELAY_BURST_SECONDS of burst): a reconnect does not refill it. */
-  budget: BucketTable
+  /** The relay byte budget by user id (RELAY_BURST_SECONDS of burst): a reconnect does not refill it. */
+  limits: Limits
   /** The relay windows of the user's transfers, kept while the user is online, across its connections. */
   windows: RelayWindows
 }
@@ -48,7 +48,7 @@ export interface RelayContext {
  */
 export function registerRelay(
   socket: FerrySocket,
-  { io, store, logger, settings, budget, windows }: RelayContext,
+  { io, store, logger, settings, limits, windows }: RelayContext,
 ): void {
   const from = socket.data.userId
   const refuse = (to: string, code: FerryErrorCode, message: string): void => {
@@ -76,7 +76,7 @@ export function registerRelay(
         cutOff(socket, checked.code, checked.message, logger)
         return
       }
-      if (!budget.take(from, checked.bytes.length)) {
+      if (!limits.takeRelayBytes(from, checked.bytes.length)) {
         cutOff(socket, 'rate-limited', `over ${settings.bytesPerSecond} bytes per second through the relay`, logger)
         return
       }

@@ -20,17 +20,17 @@ const OK: Ack = { ok: true }
  * Forwards `link:request` and `link:signal` from one user to another. The sender is always the
  * authenticated `socket.data.userId`; the target is reached through its user room, never a socket id.
  *
- * Every request, malformed ones included, first takes a token from the user's signal budget (refused
- * at once as `rate-limited` when empty), is parsed (`invalid-argument`), then runs in arrival order,
- * so signals keep their order.
+ * Requests run in arrival order, so signals keep their order. Each, malformed ones included, first
+ * takes a token from the user's signal budget (refused as `rate-limited` when empty), is parsed
+ * (`invalid-argument`), then forwarded.
  */
 export function registerRouting(socket: FerrySocket, { io, store, logger, limits }: RoutingContext): void {
   const from = socket.data.userId
-  const serial = createSerialRunner()
   const options = {
     logger,
     admit: () => limits.take('signals', from),
     limitMessage: 'too many signaling requests, slow down',
+    serial: createSerialRunner(),
   }
 
   async function refuseTarget(to: string): Promise<Ack | undefined> {
@@ -42,26 +42,24 @@ export function registerRouting(socket: FerrySocket, { io, store, logger, limits
   onClientEvent(
     socket,
     'link:request',
-    ({ to }) =>
-      serial(async () => {
-        const refused = await refuseTarget(to)
-        if (refused) return refused
-        io.to(userRoom(to)).emit('link:request', { from })
-        return OK
-      }),
+    async ({ to }) => {
+      const refused = await refuseTarget(to)
+      if (refused) return refused
+      io.to(userRoom(to)).emit('link:request', { from })
+      return OK
+    },
     options,
   )
 
   onClientEvent(
     socket,
     'link:signal',
-    ({ to, link, data }) =>
-      serial(async () => {
-        const refused = await refuseTarget(to)
-        if (refused) return refused
-        io.to(userRoom(to)).emit('link:signal', { from, link, data })
-        return OK
-      }),
+    async ({ to, link, data }) => {
+      const refused = await refuseTarget(to)
+      if (refused) return refused
+      io.to(userRoom(to)).emit('link:signal', { from, link, data })
+      return OK
+    },
     options,
   )
 }

@@ -15,6 +15,7 @@ import {
   DEFAULT_HOST,
   DEFAULT_JWT_MAX_LIFETIME_SECONDS,
   DEFAULT_MAX_CONNECTIONS_PER_ADDRESS,
+  LEASE_REFRESH_MS,
   LISTEN_BACKLOG,
   MAX_HTTP_BUFFER_BYTES,
   RELAY_BURST_SECONDS,
@@ -29,7 +30,6 @@ import { createHealthHandler } from './health.js'
 import { checkHttpLimits, createHttpServer, type HttpLimits, sealHttpServer } from './http/http-server.js'
 import { routeRequests } from './http/request-router.js'
 import { jwtKey } from './jwt-secret.js'
-import { BucketTable } from './limits/bucket-table.js'
 import { type LimitSettings, limitSettings } from './limits/limit-settings.js'
 import { Limits } from './limits/limits.js'
 import { type Logger, quietLogger } from './logger.js'
@@ -37,14 +37,15 @@ import { createMediaHandler } from './media/media-http.js'
 import { type MediaStoreOptions, startMediaService } from './media/media-service.js'
 import type { MediaStore } from './media/media-store.js'
 import { registerMediaHolders } from './media-holders/holder-handlers.js'
-import { MediaHolders } from './media-holders/media-holders.js'
+import type { HolderStore } from './media-holders/holder-store.js'
 import { registerPresence } from './presence/presence-handlers.js'
-import { PresenceWatchers } from './presence/presence-watchers.js'
+import type { PresenceStore } from './presence/presence-store.js'
 import { type RelaySettings, registerRelay } from './relay.js'
 import { RelayWindows } from './relay-window.js'
 import { leaveAllRooms, registerRooms } from './rooms/room-handlers.js'
-import { RoomRegistry } from './rooms/room-registry.js'
+import type { RoomStore } from './rooms/room-store.js'
 import { registerRouting } from './routing.js'
+import { createSerialRunner } from './serial.js'
 import { type SessionOffer, startSession } from './session.js'
 import type { SessionStore } from './session-store.js'
 import { checkMaxConnectionsPerAddress, checkRelayBytesPerSecond, checkStateDir, checkTurn } from './settings-checks.js'
@@ -79,10 +80,10 @@ export interface SignalingServerOptions {
   /** Allowed browser origins. Default: any. */
   corsOrigin?: CorsOrigin
   /**
-   * Where the server keeps sessions, groups, unacknowledged deliveries, dedupe records and file tokens.
-   * Default: `fileState(stateDir)` when `stateDir` is set, else `memoryState()`, this process's memory
-   * (embedded servers and tests start many and keep nothing). `sessionStore` and `groupStore` replace
-   * its parts.
+   * Where the server keeps sessions, groups, unacknowledged deliveries, dedupe records, file tokens,
+   * rooms, presence subscriptions, media holders and rate buckets. Default: `fileState(stateDir)` when
+   * `stateDir` is set, else `memoryState()`, this process's memory (embedded servers and tests start
+   * many and keep nothing). `sessionStore` and `groupStore` replace its parts.
    */
   state?: ServerState
   /**
@@ -153,13 +154,13 @@ export interface SignalingServer {
   /** Server-routed messages: delivery by user id, kept until acknowledged, dedupe by mid. */
   deliveries: Deliveries
   /** Who is in which room. */
-  rooms: RoomRegistry
+  rooms: RoomStore
   /** The server API's groups. */
   groups: GroupStore
   /** Who said they hold which media (`media:have`), for downloads from peers other than the uploader. */
-  mediaHolders: MediaHolders
+  mediaHolders: HolderStore
   /** Who follows whose presence. */
-  presence: PresenceWatchers
+  presence: PresenceStore
   /** Disconnects every socket and closes the HTTP server. Safe to call more than once. */
   close(): Promise<void>
 }
@@ -167,8 +168,6 @@ export interface SignalingServer {
 export async function createSignalingServer(options: SignalingServerOptions): Promise<SignalingServer> {
   const host = options.host ?? DEFAULT_HOST
   const logger = options.logger ?? quietLogger
-  const limits = new Limits(limitSettings(options.limits))
-  const auth = createAuthMiddleware(tokenRules(options), limits, logger)
   const relay: RelaySettings = {
     enabled: options.relay ?? true,
     bytesPerSecond: checkRelayBytesPerSecond(
@@ -176,6 +175,9 @@ export async function createSignalingServer(options: SignalingServerOptions): Pr
       'relayBytesPerSecond',
     ),
   }
+  const relayRate = { perSecond: relay.bytesPerSecond, burst: relay.bytesPerSecond * RELAY_BURST_SECONDS }
+  const settings = limitSettings(options.limits)
+  const rules = tokenRules(options)
   const turn = checkTurn(options.turnSecret, options.turnUrls, { secret: 'turnSecret', urls: 'turnUrls' })
   const offer = sessionOffer(relay, turn)
   const adminKey = options.adminKey === undefined ? undefined : checkAdminKey(options.adminKey, 'adminKey')
@@ -191,6 +193,8 @@ export async function createSignalingServer(options: SignalingServerOptions): Pr
   const state =
     options.state ?? redis?.state ?? (stateDir === undefined ? memoryState() : openFileState(stateDir, logger))
   const store = options.sessionStore ?? state.sessions
+  const limits = new Limits(settings, relayRate, state.rates)
+  const auth = createAuthMiddleware(rules, limits, logger)
   let media: Awaited<ReturnType<typeof startMediaService>> | undefined
   try {
     media = options.media === false ? undefined : await startMediaService(options.media ?? {}, store, logger)
@@ -216,14 +220,13 @@ export async function createSignalingServer(options: SignalingServerOptions): Pr
   const io: FerryServer = new Server(http, socketOptions)
   sealHttpServer(http, maxConnectionsPerAddress, logger)
   const deliveries = new Deliveries({ io, sessions: store, inbox: state.inbox, dedupe: state.dedupe })
-  const rooms = new RoomRegistry(undefined, limits.settings.maxRoomMembers)
-  const watchers = new PresenceWatchers()
-  /** The relay windows of each online user's transfers, across its connections (see `registerRelay`). */
+  const { rooms, presence: watchers, holders: mediaHolders } = state
+  /**
+   * The relay windows of each user online on this node, across its connections (see `registerRelay`).
+   * They stay on the node: a user who moves to another node starts with empty windows there, its byte
+   * budget handed over (see `Limits`).
+   */
   const relayWindows = new Map<string, RelayWindows>()
-  const relayBudget = new BucketTable({
-    perSecond: relay.bytesPerSecond,
-    burst: relay.bytesPerSecond * RELAY_BURST_SECONDS,
-  })
   api = serverApiContext(
     {
       adminKey,
@@ -238,42 +241,53 @@ export async function createSignalingServer(options: SignalingServerOptions): Pr
     state,
     apiSettings,
   )
-  const mediaHolders = new MediaHolders()
-
   io.use(auth)
   io.on('connection', (socket) => {
     const { userId } = socket.data
     // Every event, known or not, costs the user one token; a flood past the budget ends the session.
     socket.use((_packet, next) => {
-      if (limits.take('events', userId)) next()
+      if (limits.takeEvent(userId)) next()
       else cutOff(socket, 'rate-limited', 'too many events, slow down', logger)
     })
+    // What the user spent here goes to the store when it leaves this node, offline or replaced.
+    socket.on('disconnect', () => {
+      limits
+        .handOver(userId)
+        .catch((error: unknown) => logger.warn(`handing over the budgets of ${userId} failed: ${describeError(error)}`))
+    })
+    // Requests that change rooms, subscriptions and holdings: each kind in arrival order, and all done
+    // before the user's offline cleanup runs.
+    const runners = [createSerialRunner(), createSerialRunner(), createSerialRunner()] as const
+    const settled = async () => {
+      await Promise.all(runners.map((serial) => serial(async () => {})))
+    }
     registerRouting(socket, { io, store, logger, limits })
     let windows = relayWindows.get(userId)
     if (windows === undefined) {
       windows = new RelayWindows()
       relayWindows.set(userId, windows)
     }
-    registerRelay(socket, { io, store, logger, settings: relay, budget: relayBudget, windows })
-    registerRooms(socket, { io, logger, rooms, deliveries, limits })
+    registerRelay(socket, { io, store, logger, settings: relay, limits, windows })
+    registerRooms(socket, { io, logger, rooms, deliveries, limits, serial: runners[0] })
     registerAcks(socket, { deliveries, logger, limits })
-    registerMediaHolders(socket, { store, logger, holders: mediaHolders, limits })
-    registerPresence(socket, { io, store, logger, watchers, limits })
+    registerMediaHolders(socket, { store, logger, holders: mediaHolders, limits, serial: runners[1] })
+    registerPresence(socket, { io, store, logger, watchers, limits, serial: runners[2] })
     void startSession(socket, {
       io,
       store,
       logger,
       watchers,
+      settled,
       offer: withMedia(offer, media?.admit(socket)),
       onReady: (ready) => {
         deliveries
           .flush(ready)
           .catch((error: unknown) => logger.warn(`handing over kept messages failed: ${describeError(error)}`))
       },
-      onOffline: (userId) => {
+      onOffline: async (userId) => {
         relayWindows.delete(userId)
-        leaveAllRooms(io, rooms, userId)
-        mediaHolders.forget(userId)
+        await leaveAllRooms(io, rooms, userId)
+        await mediaHolders.forget(userId)
       },
     })
   })
@@ -288,6 +302,8 @@ export async function createSignalingServer(options: SignalingServerOptions): Pr
     throw error
   }
   const port = (http.address() as AddressInfo).port
+  const leases = setInterval(() => refreshLeases(io, state, logger), LEASE_REFRESH_MS)
+  leases.unref()
 
   let closing: Promise<void> | undefined
   const server: SignalingServer = {
@@ -300,6 +316,7 @@ export async function createSignalingServer(options: SignalingServerOptions): Pr
     mediaHolders,
     presence: watchers,
     close() {
+      clearInterval(leases)
       closing ??= io
         .close()
         .finally(() => media?.close())
@@ -326,6 +343,18 @@ function redisParts(options: SignalingServerOptions, logger: Logger) {
     /** Closes what this server opened; a state the caller gave is closed by `state.close()` as before. */
     close: () => adapter.close(),
   }
+}
+
+/**
+ * Keeps the rooms, subscriptions and holdings of the users online on this node alive in a shared
+ * state: those of a node that stops refreshing (it died) expire there.
+ */
+function refreshLeases(io: FerryServer, state: ServerState, logger: Logger): void {
+  const users = [...new Set([...io.of('/').sockets.values()].map((socket) => socket.data.userId))]
+  if (users.length === 0) return
+  Promise.all([state.rooms.refresh(users), state.presence.refresh(users), state.holders.refresh(users)]).catch(
+    (error: unknown) => logger.warn(`refreshing the leases of ${users.length} users failed: ${describeError(error)}`),
+  )
 }
 
 /** The offer with this socket's media key, when the server keeps media. */

@@ -1,8 +1,8 @@
-import type { SessionReadyMessage } from '@ferry/protocol'
+import { MAX_PRESENCE_SUBSCRIPTIONS, type SessionReadyMessage } from '@ferry/protocol'
 import { describeError } from './describe-error.js'
 import type { Logger } from './logger.js'
 import { announcePresence, onlineAmong } from './presence/presence-handlers.js'
-import type { PresenceWatchers } from './presence/presence-watchers.js'
+import type { PresenceStore } from './presence/presence-store.js'
 import { userRoom } from './rooms.js'
 import type { SessionStore } from './session-store.js'
 import type { FerryServer, FerrySocket } from './types.js'
@@ -14,13 +14,15 @@ export interface SessionContext {
   io: FerryServer
   store: SessionStore
   logger: Logger
-  watchers: PresenceWatchers
+  watchers: PresenceStore
   /** Made for each login, so credentials are fresh and name the user. */
   offer(userId: string): SessionOffer
   /** Called once the session is ready (after `session:ready`), e.g. to hand over messages kept while offline. */
   onReady?(socket: FerrySocket): void
+  /** Resolves once the socket's requests in flight are done: none of them lands after its user's cleanup. */
+  settled?(): Promise<void>
   /** Called when the user went offline: its owning socket left (never when a newer login replaced it). */
-  onOffline?(userId: string): void
+  onOffline?(userId: string): Promise<void>
 }
 
 const REPLACED_MESSAGE = 'another login for this user id replaced this session'
@@ -35,27 +37,37 @@ const REPLACED_MESSAGE = 'another login for this user id replaced this session'
  * Nothing here depends on how many users are online: a login costs this user's subscriptions and
  * watchers. Resolves once the session is ready, or the socket left first. Never rejects.
  */
-export async function startSession(
-  socket: FerrySocket,
-  { io, store, logger, watchers, offer, onReady, onOffline }: SessionContext,
-): Promise<void> {
-  const { userId, presence } = socket.data
+export async function startSession(socket: FerrySocket, context: SessionContext): Promise<void> {
+  const { userId } = socket.data
+  const { io, store, logger, watchers, settled, onOffline } = context
   const claimed = store.claim(userId, socket.id)
+  const started = begin(socket, context, claimed)
 
   socket.on('disconnect', (reason) => {
     // Release only after the claim landed, or a slow store could mark the user online after it left.
     claimed
       .then(() => store.release(userId, socket.id))
-      .then((wentOffline) => {
+      .then(async (wentOffline) => {
         logger.info(`${userId} disconnected (${reason})${wentOffline ? '' : ', its session was replaced'}`)
         if (!wentOffline) return
-        watchers.forget(userId)
-        announcePresence(io, watchers, userId, false)
-        onOffline?.(userId)
+        // What the session's start and its requests did lands first, so the cleanup undoes all of it.
+        await started
+        await settled?.()
+        await watchers.forget(userId)
+        await announcePresence(io, watchers, userId, false)
+        await onOffline?.(userId)
       })
       .catch((error: unknown) => logger.warn(`releasing ${userId} failed: ${describeError(error)}`))
   })
+  return started
+}
 
+async function begin(
+  socket: FerrySocket,
+  { io, store, logger, watchers, offer, onReady }: SessionContext,
+  claimed: Promise<string | undefined>,
+): Promise<void> {
+  const { userId, presence } = socket.data
   try {
     const previous = await claimed
     if (previous !== undefined) {
@@ -67,15 +79,15 @@ export async function startSession(
     await socket.join(userRoom(userId))
     if (socket.disconnected) return
     // This login's subscriptions replace those of a session it replaced.
-    watchers.forget(userId)
-    watchers.subscribe(userId, presence)
+    await watchers.forget(userId)
+    await watchers.subscribe(userId, presence, MAX_PRESENCE_SUBSCRIPTIONS)
     const online = await onlineAmong(store, presence, userId)
     if (socket.disconnected) return
     socket.emit('session:ready', { userId, online, ...offer(userId) })
     onReady?.(socket)
     if (previous === undefined) {
       logger.info(`${userId} online`)
-      announcePresence(io, watchers, userId, true)
+      await announcePresence(io, watchers, userId, true)
     }
   } catch (error) {
     logger.warn(`starting the session of ${userId} failed: ${describeError(error)}`)

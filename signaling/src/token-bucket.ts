@@ -24,11 +24,27 @@ export class TokenBucket {
    * refuse the request. A count above the burst can never be taken.
    */
   take(count = 1): boolean {
-    const now = this.#now()
-    this.#tokens = Math.min(this.#burst, this.#tokens + (now - this.#last) * this.#ratePerMs)
-    this.#last = now
+    this.#refill()
     if (this.#tokens < count) return false
     this.#tokens -= count
     return true
+  }
+
+  /** Tokens left now. */
+  get tokens(): number {
+    this.#refill()
+    return this.#tokens
+  }
+
+  /** Sets the tokens left now (clamped to 0..burst), e.g. to what another node handed over. */
+  set tokens(tokens: number) {
+    this.#refill()
+    this.#tokens = Math.max(0, Math.min(this.#burst, tokens))
+  }
+
+  #refill(): void {
+    const now = this.#now()
+    this.#tokens = Math.min(this.#burst, this.#tokens + (now - this.#last) * this.#ratePerMs)
+    this.#last = now
   }
 }

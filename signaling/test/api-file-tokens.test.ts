@@ -2,6 +2,7 @@ import assert from 'node:assert/strict'
 import { randomBytes } from 'node:crypto'
 import { test } from 'node:test'
 import { uploadWithToken } from '@ferry/server-sdk'
+import { DEFAULT_ROOM_CAPS } from '../src/rooms/room-store.js'
 import { assertNothingMore, deliveriesOf, startApiServer } from './api-helpers.js'
 
 test('a file token lets a client send one file as the user, once, without the admin key', async (t) => {
@@ -61,7 +62,7 @@ test('an expired, unknown or other-target token is refused with bad-token', asyn
 test('tokens are refused for broadcasts, non-members, unknown groups and bad targets', async (t) => {
   const { server, api } = await startApiServer(t)
   await api.createGroup('others', ['bob'])
-  server.rooms.join('bob', 'lobby')
+  await server.rooms.join('bob', 'lobby', DEFAULT_ROOM_CAPS)
   await assert.rejects(api.fileToken('alice', 'broadcastfile' as 'sendfile', {}), { code: 'invalid-argument' })
   await assert.rejects(api.fileToken('alice', 'sendgroupfile', { gid: 'others' }), { code: 'not-a-member' })
   await assert.rejects(api.fileToken('alice', 'sendgroupfile', { gid: 'none' }), { code: 'unknown-target' })

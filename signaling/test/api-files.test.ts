@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { test } from 'node:test'
 import { type Delivery, MTYPE } from '@ferry/protocol'
+import { DEFAULT_ROOM_CAPS } from '../src/rooms/room-store.js'
 import { assertNothingMore, deliveriesOf, type Recipient, startApiServer, startRecipientsScene } from './api-helpers.js'
 import { filesIn } from './media-client.js'
 
@@ -163,7 +164,7 @@ test('bad file sends are refused with their codes, keep nothing and deliver noth
   const { server, api, online } = await startApiServer(t, { media: { maxBytes: 100_000 } })
   const bob = await online('bob')
   await api.createGroup('others', ['bob', 'carol'])
-  server.rooms.join('bob', 'lobby')
+  await server.rooms.join('bob', 'lobby', DEFAULT_ROOM_CAPS)
 
   await assert.rejects(api.sendFile('alice', 'bob', randomBytes(100_001)), { code: 'file-too-large' })
   const dir = await mkdtemp(join(tmpdir(), 'ferry-api-big-'))

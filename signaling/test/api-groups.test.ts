@@ -2,6 +2,7 @@ import assert from 'node:assert/strict'
 import { randomBytes } from 'node:crypto'
 import { test } from 'node:test'
 import { MAX_RECIPIENTS } from '@ferry/protocol'
+import { DEFAULT_ROOM_CAPS } from '../src/rooms/room-store.js'
 import { assertNothingMore, deliveriesOf, startApiServer } from './api-helpers.js'
 
 test('groups are created, listed, changed and deleted', async (t) => {
@@ -63,8 +64,8 @@ test('a group member who is offline gets the group message and file at the next 
 
 test('room and broadcast sends are not kept for users who are offline', async (t) => {
   const { server, api, online } = await startApiServer(t)
-  server.rooms.join('alice', 'lobby')
-  server.rooms.join('dave', 'lobby')
+  await server.rooms.join('alice', 'lobby', DEFAULT_ROOM_CAPS)
+  await server.rooms.join('dave', 'lobby', DEFAULT_ROOM_CAPS)
   await api.sendRoomMessage('alice', 'lobby', 'only who is here')
   await api.broadcastMessage('alice', 'only who is online')
   await api.sendMessage('alice', 'erin', 'kept for erin')

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict'
 import { type Delivery, decodeMessage } from '@ferry/protocol'
 import { FerryServerApi } from '@ferry/server-sdk'
 import type { SignalingServer, SignalingServerOptions } from '../src/index.js'
+import { DEFAULT_ROOM_CAPS } from '../src/rooms/room-store.js'
 import { type Client, EVENT_TIMEOUT_MS, login, startServer } from './harness.js'
 
 /** An admin key as long as the server asks (MIN_ADMIN_KEY_CHARS). */
@@ -64,8 +65,8 @@ export async function startRecipientsScene(t: Cleanup): Promise<{
     Recipient,
   ]
   await api.createGroup('team', ['alice', 'bob', 'carol'])
-  server.rooms.join('alice', 'lobby')
-  server.rooms.join('dave', 'lobby')
+  await server.rooms.join('alice', 'lobby', DEFAULT_ROOM_CAPS)
+  await server.rooms.join('dave', 'lobby', DEFAULT_ROOM_CAPS)
   return { server, api, bob, carol, dave, bystander, everyone: [bob, carol, dave, bystander] }
 }
 

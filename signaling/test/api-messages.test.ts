@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { type Delivery, MAX_ATTRS_BYTES, MAX_MESSAGE_BYTES, MAX_RECIPIENTS, MTYPE } from '@ferry/protocol'
+import { DEFAULT_ROOM_CAPS } from '../src/rooms/room-store.js'
 import { assertNothingMore, deliveriesOf, type Recipient, startApiServer, startRecipientsScene } from './api-helpers.js'
 
 test('each message command reaches exactly its recipients, with mtype, mid, mtime and attrs as sent', async (t) => {
@@ -76,7 +77,7 @@ test('bad message sends are refused with their codes, and deliver nothing', asyn
   const bob = await online('bob')
   await api.createGroup('solo', ['alice'])
   await api.createGroup('others', ['bob', 'carol'])
-  server.rooms.join('bob', 'lobby')
+  await server.rooms.join('bob', 'lobby', DEFAULT_ROOM_CAPS)
 
   await assert.rejects(api.sendMessage('alice', 'bob', 'x', { mtype: MTYPE.file }), { code: 'invalid-mtype' })
   await assert.rejects(api.sendMessage('alice', 'bob', 'x', { mtype: 128 }), { code: 'invalid-mtype' })

@@ -14,9 +14,9 @@ test('a user who goes offline leaves every room, and the members are told', asyn
   alice.close()
   assert.deepEqual(await bobSaw, { room: 'team', userId: 'alice', joined: false, count: 1 })
   assert.deepEqual(await carolSaw, { room: 'side', userId: 'alice', joined: false, count: 1 })
-  assert.deepEqual(server.rooms.roomsOf('alice'), [])
-  assert.deepEqual(server.rooms.membersOf('team'), ['bob'])
-  assert.deepEqual(server.rooms.membersOf('side'), ['carol'])
+  assert.deepEqual(await server.rooms.roomsOf('alice'), [])
+  assert.deepEqual(await server.rooms.membersOf('team'), ['bob'])
+  assert.deepEqual(await server.rooms.membersOf('side'), ['carol'])
 })
 
 test('a session replaced by a newer login keeps its rooms', async (t) => {
@@ -43,5 +43,5 @@ test('a session replaced by a newer login keeps its rooms', async (t) => {
     ['message:deliver', 'link:request'],
     'no room:member joined:false',
   )
-  assert.deepEqual(server.rooms.membersOf('team'), ['alice', 'bob'])
+  assert.deepEqual(await server.rooms.membersOf('team'), ['alice', 'bob'])
 })

@@ -7,9 +7,9 @@ import { collect, next, randomFile, sha256, useClients } from './helpers.js'
 const t = useClients({ sam: {}, m1: {}, m2: {}, m3: {}, outsider: {} })
 
 /** Resolves once `check` holds, polling; rejects after `timeoutMs`. */
-async function until(check: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
+async function until(check: () => Promise<boolean>, what: string, timeoutMs = 5000): Promise<void> {
   const end = Date.now() + timeoutMs
-  while (!check()) {
+  while (!(await check())) {
     if (Date.now() > end) throw new Error(`${what}: not within ${timeoutMs} ms`)
     await new Promise((resolve) => setTimeout(resolve, 10))
   }
@@ -36,7 +36,7 @@ test('a file sent to a room of four is uploaded once, and members fetch it from 
   const { path, sha256: digest } = await randomFile(t.h.dir, 'plan.bin', 2 * 1024 * 1024 + 5)
   const message = await t.sam.createFileMessage(path, { text: 'the plan' }).done
   const holders = () => t.h.server.mediaHolders.holdersOf(message.mediaId)
-  await until(() => holders().includes('sam'), 'the uploader announced it')
+  await until(async () => (await holders()).includes('sam'), 'the uploader announced it')
 
   const seen = new Map(
     (['sam', 'm1', 'm2', 'm3', 'outsider'] as const).map((user) => [user, collect(t[user], 'message')]),
@@ -59,9 +59,9 @@ test('a file sent to a room of four is uploaded once, and members fetch it from 
     assert.equal(sha256(result.data!), digest, `${client.userId} got equal bytes`)
     assert.equal(result.source, 'peer')
     assert.equal(result.peer, expected[i], `${client.userId} fetched from the most recent holder`)
-    await until(() => holders()[0] === client.userId, `${client.userId} announced it`)
+    await until(async () => (await holders())[0] === client.userId, `${client.userId} announced it`)
   }
-  assert.deepEqual(holders(), ['m3', 'm2', 'm1', 'sam'])
+  assert.deepEqual(await holders(), ['m3', 'm2', 'm1', 'sam'])
 
   assert.deepEqual(
     uploads.filter((id) => id === message.mediaId),

@@ -108,7 +108,7 @@ async function route(
     case 'files':
       if (gid !== undefined) throw notFound()
       allow(method, 'PUT')
-      await sendFile(context, adminFileSend(context, request.query, request.headers), request, req, res)
+      await sendFile(context, await adminFileSend(context, request.query, request.headers), request, req, res)
       return undefined
     case 'groups':
       if (gid === undefined || gid === '') {

@@ -20,10 +20,14 @@ export function queryTarget(query: URLSearchParams): { [K in keyof SendTarget]?:
 }
 
 /** `PUT /api/files?cmd=…&from=…&<target>`: a file send checked from its query and headers. */
-export function adminFileSend(context: FileSendContext, query: URLSearchParams, headers: RequestHeaders): FileSend {
+export async function adminFileSend(
+  context: FileSendContext,
+  query: URLSearchParams,
+  headers: RequestHeaders,
+): Promise<FileSend> {
   const kind = commandKind(query.get('cmd'), 'file')
   const from = checkUserId(query.get('from') ?? undefined, 'from')
-  context.budget.spend(from)
+  await context.budget.spend(from)
   const target = checkTarget(kind, from, queryTarget(query))
   return { kind, from, target, ...fileEnvelope(query, headers) }
 }
@@ -37,7 +41,7 @@ export async function issueFileToken(
   if (request.cmd === 'broadcastfile') throw badArgument('broadcastfile is for the server only: it has no token')
   const kind = commandKind(request.cmd, 'file')
   const from = checkUserId(request.from, 'from')
-  context.budget.spend(from)
+  await context.budget.spend(from)
   const target = checkTarget(kind, from, request)
   await resolveTarget(kind, from, target, context)
   const cmd = request.cmd as FileTokenRequest['cmd']

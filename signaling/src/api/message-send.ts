@@ -19,7 +19,7 @@ export async function sendApiMessage(context: SendContext, body: unknown): Promi
   const request = asObject(body)
   const kind = commandKind(request.cmd, 'message')
   const from = checkUserId(request.from, 'from')
-  context.budget.spend(from)
+  await context.budget.spend(from)
   const mtype = checkMtype(request.mtype, 'text')
   if (typeof request.message !== 'string') throw badArgument('message must be the text, a string')
   const message: TextMessage = { type: 'text', text: request.message }

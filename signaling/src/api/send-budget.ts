@@ -1,25 +1,21 @@
-import { BucketTable } from '../limits/bucket-table.js'
+import type { Rate } from '../limits/bucket-table.js'
+import type { RateStore } from '../limits/rate-store.js'
 import { ApiRefusal } from './api-refusal.js'
 
-export interface SendBudgetSettings {
-  perSecond: number
-  burst: number
-  /** A monotonic clock in ms. Default `performance.now`. */
-  now?: () => number
-}
+/** The rate store's bucket of server API sends. */
+const BUCKET = 'apiSends'
 
 /** Each `from` user's budget of server API sends: a token bucket per user, 429 `rate-limited` when empty. */
 export class SendBudget {
-  private readonly buckets: BucketTable
+  constructor(
+    private readonly rate: Rate,
+    private readonly rates: RateStore,
+  ) {}
 
-  constructor(private readonly settings: SendBudgetSettings) {
-    this.buckets = new BucketTable(settings, settings.now)
-  }
-
-  /** Spends one send of `user`; throws `rate-limited` when none is left. */
-  spend(user: string): void {
-    if (!this.buckets.take(user)) {
-      throw new ApiRefusal(429, 'rate-limited', `${user} may make ${this.settings.perSecond} sends per second`)
+  /** Spends one send of `user`; rejects with `rate-limited` when none is left. */
+  async spend(user: string): Promise<void> {
+    if (!(await this.rates.take(BUCKET, user, this.rate, 1))) {
+      throw new ApiRefusal(429, 'rate-limited', `${user} may make ${this.rate.perSecond} sends per second`)
     }
   }
 }

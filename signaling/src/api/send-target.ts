@@ -8,7 +8,7 @@ import {
   USER_ID_PATTERN,
 } from '@ferry/protocol'
 import type { GroupStore } from '../groups/group-store.js'
-import type { RoomRegistry } from '../rooms/room-registry.js'
+import type { RoomStore } from '../rooms/room-store.js'
 import type { SessionStore } from '../session-store.js'
 import { ApiRefusal, badArgument } from './api-refusal.js'
 
@@ -42,7 +42,7 @@ export interface Recipients {
 
 export interface TargetContext {
   groups: GroupStore
-  rooms: RoomRegistry
+  rooms: RoomStore
   sessions: SessionStore
 }
 
@@ -137,8 +137,9 @@ export async function resolveTarget(
     }
     case 'room': {
       const rid = target.rid ?? ''
-      if (!context.rooms.isMember(from, rid)) throw new ApiRefusal(403, 'not-a-member', `${from} is not in room ${rid}`)
-      return { target: { type: 'room', rid }, users: context.rooms.membersOf(rid), keepForOffline: false }
+      const users = await context.rooms.membersOf(rid)
+      if (!users.includes(from)) throw new ApiRefusal(403, 'not-a-member', `${from} is not in room ${rid}`)
+      return { target: { type: 'room', rid }, users, keepForOffline: false }
     }
     case 'broadcast':
       return { target: { type: 'broadcast' }, users: await context.sessions.list(), keepForOffline: false }

@@ -1,5 +1,6 @@
 import { FerryError, FILE_TOKEN_TTL_MS } from '@ferry/protocol'
 import { API_SEND_BURST, API_SENDS_PER_SECOND } from '../constants.js'
+import type { RateStore } from '../limits/rate-store.js'
 import type { DedupeStore } from '../state/dedupe-store.js'
 import type { FileTokenStore } from '../state/file-token-store.js'
 import type { ApiHttpContext } from './api-http.js'
@@ -22,10 +23,11 @@ export interface ServerApiOptions {
 /** The parts of the API's context that live as long as the server. */
 export type ServerApiParts = Omit<ApiHttpContext, 'tokens' | 'budget' | 'sent'>
 
-/** Where the API keeps what outlives a request: file tokens and the answers of file sends. */
+/** Where the API keeps what outlives a request: file tokens, the answers of file sends, send budgets. */
 export interface ServerApiStores {
   fileTokens: FileTokenStore
   dedupe: DedupeStore
+  rates: RateStore
 }
 
 /** The server API's tuning, checked: throws `invalid-argument` naming the first bad option. */
@@ -54,7 +56,7 @@ export function serverApiContext(
   return {
     ...parts,
     tokens: new FileTokens(stores.fileTokens, settings.fileTokenTtlMs, settings.now),
-    budget: new SendBudget({ perSecond: settings.sendsPerSecond, burst: settings.sendBurst }),
+    budget: new SendBudget({ perSecond: settings.sendsPerSecond, burst: settings.sendBurst }, stores.rates),
     sent: new SentFiles(stores.dedupe, settings.now),
   }
 }

@@ -8,6 +8,7 @@ import {
 } from '@ferry/protocol'
 import { describeError } from '../describe-error.js'
 import type { Logger } from '../logger.js'
+import type { SerialRunner } from '../serial.js'
 import type { FerrySocket } from '../types.js'
 
 /** What the client's ack callback gets for event `E` (nothing for events without an ack). */
@@ -31,7 +32,12 @@ export type EventHandler<E extends ClientEventName> = (
 export interface EventOptions {
   logger: Logger
   /** Takes this request's budget before anything else; false refuses it with `rate-limited` (or drops it). */
-  admit?(): boolean
+  admit?(): boolean | Promise<boolean>
+  /**
+   * Runs each request, its admission included, after the previous ones handed to this runner finished:
+   * requests of one socket that share a runner are handled in the order they arrived.
+   */
+  serial?: SerialRunner
   /** Said in the `rate-limited` refusal. */
   limitMessage?: string
   /** For events without an ack: what to do when the arguments do not parse. Default: drop the event. */
@@ -47,8 +53,10 @@ export interface EventOptions {
  * 2. `admit()` takes the request's budget: malformed requests cost as much as good ones;
  * 3. each argument is parsed with the event's schema in `CLIENT_EVENTS`: a bad one is answered
  *    `invalid-argument` (or handed to `onInvalid`), and the handler is not called;
- * 4. the handler runs; whatever it throws or rejects with is logged and answered `unknown`, and the
- *    server carries on serving everyone else.
+ * 4. the handler runs; whatever it (or `admit`) throws or rejects with is logged and answered
+ *    `unknown`, and the server carries on serving everyone else.
+ *
+ * With `serial`, steps 2 to 4 of one request finish before those of the next begin.
  */
 export function onClientEvent<E extends ClientEventName>(
   socket: FerrySocket,
@@ -70,25 +78,28 @@ export function onClientEvent<E extends ClientEventName>(
       }
     }
 
-    if (options.admit && !options.admit()) {
-      answer(refusal('rate-limited', options.limitMessage ?? `too many ${event} requests, slow down`))
-      return
-    }
-    const args: unknown[] = []
-    for (const [index, schema] of spec.args.entries()) {
-      const parsed = parseValue(schema, given[index])
-      if (!parsed.ok) {
-        const message = spec.args.length === 1 ? parsed.message : `argument ${index + 1}: ${parsed.message}`
-        if (spec.ack) answer(refusal('invalid-argument', message))
-        else options.onInvalid?.(message)
-        return
+    const run = async (): Promise<unknown> => {
+      const admitted = options.admit?.()
+      if (admitted !== undefined && !(typeof admitted === 'boolean' ? admitted : await admitted)) {
+        return refusal('rate-limited', options.limitMessage ?? `too many ${event} requests, slow down`)
       }
-      args.push(parsed.value)
+      const args: unknown[] = []
+      for (const [index, schema] of spec.args.entries()) {
+        const parsed = parseValue(schema, given[index])
+        if (!parsed.ok) {
+          const message = spec.args.length === 1 ? parsed.message : `argument ${index + 1}: ${parsed.message}`
+          if (spec.ack) return refusal('invalid-argument', message)
+          options.onInvalid?.(message)
+          return undefined
+        }
+        args.push(parsed.value)
+      }
+      return await (handle as (...a: unknown[]) => unknown)(...args)
     }
 
     let result: Promise<unknown>
     try {
-      result = Promise.resolve((handle as (...a: unknown[]) => unknown)(...args))
+      result = options.serial ? options.serial(run) : run()
     } catch (error) {
       result = Promise.reject(error)
     }

@@ -32,6 +32,20 @@ export class BucketTable {
 
   /** Takes `count` tokens from `key`'s bucket, all or none. */
   take(key: string, count = 1): boolean {
+    return this.#bucket(key).take(count)
+  }
+
+  /** Tokens `key` has left now (the burst for a key never seen or idle long enough). */
+  tokensOf(key: string): number {
+    return this.#buckets.get(key)?.bucket.tokens ?? this.rate.burst
+  }
+
+  /** Sets `key`'s tokens left now (clamped to 0..burst). */
+  set(key: string, tokens: number): void {
+    this.#bucket(key).tokens = tokens
+  }
+
+  #bucket(key: string): TokenBucket {
     const now = this.now()
     let entry = this.#buckets.get(key)
     if (entry === undefined) {
@@ -40,7 +54,7 @@ export class BucketTable {
       this.#buckets.set(key, entry)
     }
     entry.lastUsed = now
-    return entry.bucket.take(count)
+    return entry.bucket
   }
 
   /** Keys tracked now. */

@@ -1,30 +1,38 @@
-import { type AckWith, FerryError } from '@ferry/protocol'
+import { type AckWith, FerryError, MAX_PRESENCE_SUBSCRIPTIONS } from '@ferry/protocol'
 import { onClientEvent, refusal } from '../events/client-event.js'
 import type { Limits } from '../limits/limits.js'
 import type { Logger } from '../logger.js'
 import { userRoom } from '../rooms.js'
+import type { SerialRunner } from '../serial.js'
 import type { SessionStore } from '../session-store.js'
 import type { FerryServer, FerrySocket } from '../types.js'
-import type { PresenceWatchers } from './presence-watchers.js'
+import type { PresenceStore } from './presence-store.js'
 
 export interface PresenceContext {
   io: FerryServer
   store: SessionStore
   logger: Logger
-  watchers: PresenceWatchers
+  watchers: PresenceStore
   limits: Limits
+  /** The runner the socket's requests that change shared state go through. */
+  serial: SerialRunner
 }
 
 /**
  * `presence:subscribe` and `presence:unsubscribe`: a user follows the presence of the users it names,
- * and learns at once which of them are online. Both take a token from the user's presence budget.
+ * and learns at once which of them are online. Both take a token from the user's presence budget, and
+ * run in arrival order (an unsubscribe never overtakes the subscribe before it).
  */
-export function registerPresence(socket: FerrySocket, { store, logger, watchers, limits }: PresenceContext): void {
+export function registerPresence(
+  socket: FerrySocket,
+  { store, logger, watchers, limits, serial }: PresenceContext,
+): void {
   const self = socket.data.userId
   const options = {
     logger,
     admit: () => limits.take('presence', self),
     limitMessage: 'too many presence requests, slow down',
+    serial,
   }
 
   onClientEvent(
@@ -32,7 +40,7 @@ export function registerPresence(socket: FerrySocket, { store, logger, watchers,
     'presence:subscribe',
     async ({ users }): Promise<AckWith<{ online: string[] }>> => {
       try {
-        watchers.subscribe(self, users)
+        await watchers.subscribe(self, users, MAX_PRESENCE_SUBSCRIPTIONS)
       } catch (error) {
         if (error instanceof FerryError) return refusal(error.code, error.message)
         throw error
@@ -45,8 +53,8 @@ export function registerPresence(socket: FerrySocket, { store, logger, watchers,
   onClientEvent(
     socket,
     'presence:unsubscribe',
-    ({ users }) => {
-      watchers.unsubscribe(self, users)
+    async ({ users }) => {
+      await watchers.unsubscribe(self, users)
       return { ok: true } as const
     },
     options,
@@ -61,8 +69,13 @@ export async function onlineAmong(store: SessionStore, users: readonly string[],
 }
 
 /** Tells whoever follows `userId` that it came online or went offline. */
-export function announcePresence(io: FerryServer, watchers: PresenceWatchers, userId: string, online: boolean): void {
-  const rooms = watchers.watchersOf(userId).map(userRoom)
+export async function announcePresence(
+  io: FerryServer,
+  watchers: PresenceStore,
+  userId: string,
+  online: boolean,
+): Promise<void> {
+  const rooms = (await watchers.watchersOf(userId)).map(userRoom)
   if (rooms.length === 0) return
   io.to(rooms).emit(online ? 'presence:online' : 'presence:offline', { userId })
 }

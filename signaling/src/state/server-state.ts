@@ -1,4 +1,8 @@
 import { type GroupStore, InMemoryGroupStore } from '../groups/group-store.js'
+import { InMemoryRateStore, type RateStore } from '../limits/rate-store.js'
+import { type HolderStore, InMemoryHolderStore } from '../media-holders/holder-store.js'
+import { InMemoryPresenceStore, type PresenceStore } from '../presence/presence-store.js'
+import { InMemoryRoomStore, type RoomStore } from '../rooms/room-store.js'
 import { InMemorySessionStore, type SessionStore } from '../session-store.js'
 import { type DedupeStore, InMemoryDedupeStore } from './dedupe-store.js'
 import { type FileTokenStore, InMemoryFileTokenStore } from './file-token-store.js'
@@ -20,6 +24,14 @@ export interface ServerState {
   dedupe: DedupeStore
   /** The server API's file tokens. */
   fileTokens: FileTokenStore
+  /** Who is in which room. */
+  rooms: RoomStore
+  /** Who follows whose presence. */
+  presence: PresenceStore
+  /** Who said they hold which media. */
+  holders: HolderStore
+  /** The rate limits' token buckets, by user and by address. */
+  rates: RateStore
   /** Flushes and releases what the state holds (files, connections). Safe to call more than once. */
   close(): Promise<void>
 }
@@ -32,6 +44,10 @@ export function memoryState(now: () => number = Date.now): ServerState {
     inbox: new InMemoryInboxStore(),
     dedupe: new InMemoryDedupeStore(now),
     fileTokens: new InMemoryFileTokenStore(now),
+    rooms: new InMemoryRoomStore(),
+    presence: new InMemoryPresenceStore(),
+    holders: new InMemoryHolderStore(),
+    rates: new InMemoryRateStore(),
     close: async () => {},
   }
 }

@@ -72,7 +72,7 @@ const CASES: { name: string; run(): Promise<void> }[] = [
       for (let i = 0; i < 30; i++)
         emitRaw(mallory, 'media:have', { mediaId: `${'H'.repeat(30)}${String(i).padStart(2, '0')}` })
       assert.equal(await answerCode(mallory, 'media:holders', { mediaId: 'M'.repeat(32) }), 'rate-limited')
-      assert.equal(scene.server.mediaHolders.heldBy('holder-flooder').length, 20)
+      assert.equal((await scene.server.mediaHolders.heldBy('holder-flooder')).length, 20)
     },
   },
   {

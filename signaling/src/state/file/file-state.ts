@@ -1,4 +1,8 @@
+import { InMemoryRateStore } from '../../limits/rate-store.js'
 import { type Logger, quietLogger } from '../../logger.js'
+import { InMemoryHolderStore } from '../../media-holders/holder-store.js'
+import { InMemoryPresenceStore } from '../../presence/presence-store.js'
+import { InMemoryRoomStore } from '../../rooms/room-store.js'
 import { InMemorySessionStore } from '../../session-store.js'
 import type { ServerState } from '../server-state.js'
 import { LmdbDedupeStore } from './lmdb-dedupe-store.js'
@@ -24,8 +28,9 @@ export interface FileStateOptions {
 
 /**
  * Groups, kept deliveries, dedupe records and file tokens in an LMDB database in `dir` (created when
- * missing), where they survive a restart and a killed process; who is online stays in this process's
- * memory, since no session outlives it. `close()` waits for writes under way and closes the database.
+ * missing), where they survive a restart and a killed process; who is online, rooms, presence
+ * subscriptions, media holders and rate buckets stay in this process's memory, since none of them
+ * outlives the sessions of the process. `close()` waits for writes under way and closes the database.
  */
 export function fileState(dir: string, options: FileStateOptions = {}): ServerState {
   const logger = options.logger ?? quietLogger
@@ -38,6 +43,10 @@ export function fileState(dir: string, options: FileStateOptions = {}): ServerSt
   let closing: Promise<void> | undefined
   return {
     sessions: new InMemorySessionStore(),
+    rooms: new InMemoryRoomStore(),
+    presence: new InMemoryPresenceStore(),
+    holders: new InMemoryHolderStore(),
+    rates: new InMemoryRateStore(),
     groups: new LmdbGroupStore(db, corrupt),
     inbox,
     dedupe,

@@ -4,6 +4,7 @@ import type { ServerState } from '../server-state.js'
 import { NodeLiveness } from './node-liveness.js'
 import { closeRedis, connectRedis } from './redis-connection.js'
 import { RedisDedupeStore } from './redis-dedupe-store.js'
+import { redisEphemeralState } from './redis-ephemeral.js'
 import { RedisFileTokenStore } from './redis-file-token-store.js'
 import { RedisGroupStore } from './redis-group-store.js'
 import { RedisInboxStore } from './redis-inbox-store.js'
@@ -31,7 +32,8 @@ export interface RedisServerState extends ServerState {
 
 /**
  * Every part of the server state in one Redis, shared by all the nodes that use the same URL and
- * prefix: one session per user across them, groups, inboxes, dedupe records and file tokens. Redis
+ * prefix: one session per user across them, groups, inboxes, dedupe records, file tokens, rooms,
+ * presence subscriptions, media holders and rate buckets. Redis
  * going away fails the calls made meanwhile (their callers log it) and never the process; the
  * connection comes back by itself. Needs Redis 7 or later; a single instance or primary, not Cluster.
  */
@@ -49,6 +51,7 @@ export function redisState(options: string | RedisStateOptions): RedisServerStat
     inbox: new RedisInboxStore(redis, keys),
     dedupe: new RedisDedupeStore(redis, keys),
     fileTokens: new RedisFileTokenStore(redis, keys, now),
+    ...redisEphemeralState(redis, keys.prefix),
     close() {
       closing ??= liveness.stop().then(() => closeRedis(redis))
       return closing
