@@ -5,6 +5,7 @@ import { onClientEvent } from './events/client-event.js'
 import type { Limits } from './limits/limits.js'
 import type { Logger } from './logger.js'
 import { checkRelayFrame, peekFrame } from './relay-frame.js'
+import { RelayReach } from './relay-reach.js'
 import type { RelayWindows } from './relay-window.js'
 import { userRoom } from './rooms.js'
 import { createSerialRunner } from './serial.js'
@@ -65,6 +66,7 @@ export function registerRelay(
   }
 
   const serial = createSerialRunner()
+  const reach = new RelayReach(io, store)
 
   onClientEvent(
     socket,
@@ -91,12 +93,15 @@ export function registerRelay(
       }
       if (verdict.drop) return
       void serial(async () => {
-        if (!(await store.isOnline(to))) {
+        const route = await reach.route(to)
+        if (route === 'offline') {
           windows.forgetPeer(to)
           refuse(to, 'peer-offline', `${to} is not online`)
           return
         }
-        io.to(userRoom(to)).emit('relay:frame', { from }, checked.bytes)
+        // A local target is reached without the adapter; a remote one through it (with Redis, one hop).
+        const rooms = route === 'local' ? io.local.to(userRoom(to)) : io.to(userRoom(to))
+        rooms.emit('relay:frame', { from }, checked.bytes)
       }).catch((error: unknown) => logger.warn(`relaying from ${from} failed: ${describeError(error)}`))
     },
     { logger, onInvalid },
@@ -110,7 +115,10 @@ export function registerRelay(
       if (typeof source === 'string' && frame) windows.delivered(source, frame)
     } else if (event === 'presence:offline') {
       const user = field(args[0], 'userId')
-      if (typeof user === 'string') windows.forgetPeer(user)
+      if (typeof user === 'string') {
+        windows.forgetPeer(user)
+        reach.forget(user)
+      }
     }
   })
 }

@@ -146,7 +146,7 @@ test('deliveries the server hands over again after a dropped connection reach th
   while (seen.length < 8) await next(carol, 'message')
 
   // The transport drops as a network would; Socket.IO reconnects, and the login hands the three over again.
-  const dropped = next(carol, 'state', ({ state }) => state === 'disconnected')
+  const dropped = next(carol, 'state', ({ state }) => state === 'reconnecting')
   const back = next(carol, 'state', ({ state }) => state === 'connected')
   const socket = [...h.server.io.sockets.sockets.values()].find((s) => s.data.userId === 'carol')
   socket?.conn.close()

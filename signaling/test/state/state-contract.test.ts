@@ -1,8 +1,12 @@
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { after, before, describe, test } from 'node:test'
 import { type RedisServer, startRedis } from '../../../packages/devkit/redis-server.mjs'
 import { InMemoryGroupStore } from '../../src/groups/group-store.js'
 import { InMemorySessionStore } from '../../src/session-store.js'
 import { InMemoryDedupeStore } from '../../src/state/dedupe-store.js'
+import { fileState } from '../../src/state/file/file-state.js'
 import { InMemoryFileTokenStore } from '../../src/state/file-token-store.js'
 import { InMemoryInboxStore } from '../../src/state/inbox-store.js'
 import { closeRedis, connectRedis } from '../../src/state/redis/redis-connection.js'
@@ -10,6 +14,7 @@ import { RedisDedupeStore } from '../../src/state/redis/redis-dedupe-store.js'
 import { RedisFileTokenStore } from '../../src/state/redis/redis-file-token-store.js'
 import { RedisKeys } from '../../src/state/redis/redis-keys.js'
 import { type RedisServerState, redisState } from '../../src/state/redis/redis-state.js'
+import type { ServerState } from '../../src/state/server-state.js'
 import {
   dedupeBoundContract,
   dedupeContract,
@@ -28,6 +33,28 @@ describe('in-memory state', () => {
   inboxContract(test, async () => new InMemoryInboxStore())
   dedupeContract(test, async () => new InMemoryDedupeStore())
   fileTokenContract(test, async (now) => new InMemoryFileTokenStore(now))
+})
+
+describe('file state', () => {
+  const opened: ServerState[] = []
+  const dirs: string[] = []
+  /** A file state in a fresh directory, closed and removed after the suite. */
+  const open = async (now?: () => number): Promise<ServerState> => {
+    const dir = await mkdtemp(join(tmpdir(), 'ferry-state-contract-'))
+    dirs.push(dir)
+    const state = fileState(dir, now === undefined ? {} : { now })
+    opened.push(state)
+    return state
+  }
+  after(async () => {
+    await Promise.all(opened.map((state) => state.close()))
+    await Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: true })))
+  })
+
+  groupContract(test, async () => (await open()).groups)
+  inboxContract(test, async () => (await open()).inbox)
+  dedupeContract(test, async () => (await open()).dedupe)
+  fileTokenContract(test, async (now) => (await open(now)).fileTokens)
 })
 
 describe('Redis state, two nodes over one Redis', () => {
