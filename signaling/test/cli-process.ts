@@ -18,11 +18,26 @@ const CLI = fileURLToPath(new URL('../src/cli.ts', import.meta.url))
 /** How long the CLI may take to say it is listening, on a loaded machine with tsx compiling it. */
 const START_TIMEOUT_MS = 30_000
 
-/** Starts `ferry-signaling` with `args` (after `--port 0 --host 127.0.0.1`); `t.after` kills it. */
+/**
+ * Starts `ferry-signaling` with `args` (after `--port 0 --host 127.0.0.1`); `t.after` kills it. Its state
+ * is in memory unless `args` say where (the CLI's default, `.ferry-state` in the working directory,
+ * would be shared by every test).
+ */
 export function startCli(t: { after(fn: () => void): void }, args: string[] = []): Promise<CliProcess> {
+  const stateGiven = args.some((arg) => arg === '--state' || arg === '--state-dir')
   const child: ChildProcess = spawn(
     process.execPath,
-    ['--import', 'tsx', CLI, '--port', '0', '--host', '127.0.0.1', ...args],
+    [
+      '--import',
+      'tsx',
+      CLI,
+      '--port',
+      '0',
+      '--host',
+      '127.0.0.1',
+      ...(stateGiven ? [] : ['--state', 'memory']),
+      ...args,
+    ],
     {
       stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...process.env, FERRY_ADMIN_KEY: undefined },

@@ -44,12 +44,22 @@ export interface NodesScene {
   api(node: CliProcess): FerryServerApi
 }
 
+/** Where the nodes keep media: nowhere (the default), or one directory all of them share. */
+export interface NodesOptions {
+  sharedMedia?: boolean
+}
+
 /**
- * Starts Redis and `count` CLI nodes (dev mode, server API on, no media store) that share it under a
- * key prefix of their own, each with the flags in `args`. Everything stops when the test ends: clients
- * first, then the nodes (SIGKILL), then Redis.
+ * Starts Redis and `count` CLI nodes (dev mode, server API on, no media store unless `sharedMedia`)
+ * that share it under a key prefix of their own, each with the flags in `args`. Everything stops when
+ * the test ends: clients first, then the nodes (SIGKILL), then Redis.
  */
-export async function startNodes(t: Cleanup, count: number, args: string[] = []): Promise<NodesScene> {
+export async function startNodes(
+  t: Cleanup,
+  count: number,
+  args: string[] = [],
+  options: NodesOptions = {},
+): Promise<NodesScene> {
   const redis = await startRedis()
   const dir = await mkdtemp(join(tmpdir(), 'ferry-nodes-'))
   const clients: FerryClient[] = []
@@ -69,7 +79,7 @@ export async function startNodes(t: Cleanup, count: number, args: string[] = [])
     prefix,
     '--admin-key',
     NODES_ADMIN_KEY,
-    '--no-media',
+    ...(options.sharedMedia ? ['--media-dir', join(dir, 'shared-media')] : ['--no-media']),
     ...args,
   ]
   const scene: NodesScene = {
