@@ -47,7 +47,7 @@ test('kill -9 of a node: its users log in on another node at once, and sends mad
   await scene.api(a).sendGroupMessage('henry', 'pals', 'before the crash', { mid: 'pals-1' })
   assert.equal(await onlineCount(a.url), 3)
 
-  const graceLost = next(grace, 'state', (e) => e.state === 'disconnected')
+  const graceLost = next(grace, 'state', (e) => e.state === 'reconnecting')
   scene.kill(c)
   await graceLost
 
@@ -75,7 +75,14 @@ test('kill -9 of a node: its users log in on another node at once, and sends mad
   )
   await graceAgain.connect()
   await graceBoth
-  assert.deepEqual(graceGot, ['pals-2'], 'grace was online for the first send, and got the second at login')
+  // grace got the first live on node C; whether her ack reached Redis before the kill is a race, and an
+  // unacknowledged delivery comes again: at least once, never twice in one login, the second for sure.
+  assert.deepEqual(
+    graceGot.filter((mid) => mid !== 'pals-1'),
+    ['pals-2'],
+    'grace got the second at login',
+  )
+  assert.equal(new Set(graceGot).size, graceGot.length, 'nothing twice in one login')
 
   const ike = scene.open(b, 'ike')
   const ikeGot: string[] = []
