@@ -78,17 +78,21 @@ export class Deliveries {
     const kept = { meta: { ...meta, offline: true }, message }
     const expiresAt = mtime + this.retentionMs
     const recipients = [...new Set(input.recipients)].filter((user) => user !== input.from)
-    for (const user of recipients) {
-      if (input.keepForOffline) {
-        // Kept before the online check: a login in between hands it over from the inbox or gets it
-        // live (or both: the client drops the second), never neither.
-        await this.o.inbox.put(user, kept, expiresAt, MAX_KEPT_PER_USER)
-        if (await this.o.sessions.isOnline(user)) this.emit(user, meta, message)
-      } else if (await this.o.sessions.isOnline(user)) {
-        await this.o.inbox.put(user, kept, expiresAt, MAX_KEPT_PER_USER)
-        this.emit(user, meta, message)
-      }
-    }
+    // Recipients side by side: each one's own steps stay in order, and a file or Redis state commits
+    // the puts of one send together instead of one round trip after another.
+    await Promise.all(
+      recipients.map(async (user) => {
+        if (input.keepForOffline) {
+          // Kept before the online check: a login in between hands it over from the inbox or gets it
+          // live (or both: the client drops the second), never neither.
+          await this.o.inbox.put(user, kept, expiresAt, MAX_KEPT_PER_USER)
+          if (await this.o.sessions.isOnline(user)) this.emit(user, meta, message)
+        } else if (await this.o.sessions.isOnline(user)) {
+          await this.o.inbox.put(user, kept, expiresAt, MAX_KEPT_PER_USER)
+          this.emit(user, meta, message)
+        }
+      }),
+    )
     return receipt
   }
 

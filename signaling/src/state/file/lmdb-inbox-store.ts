@@ -35,21 +35,29 @@ export class LmdbInboxStore implements InboxStore {
     })
   }
 
-  list(userId: string, now: number): Promise<KeptDelivery[]> {
-    return this.db.transaction(() => {
-      const user = [userId]
-      const kept: KeptDelivery[] = []
-      for (const { id, record } of this.#table.oldest(user, this.#table.count(user))) {
-        const entry = record.expiresAt > now ? decodeEntry(record.payload) : undefined
-        if (entry !== undefined) {
-          kept.push(entry)
-          continue
-        }
-        if (record.expiresAt > now) this.#table.corrupt('inbox entry')
-        this.#table.remove(user, id)
+  /**
+   * Reads without a write transaction (a login reads its inbox, and most are wholly live); only when it
+   * met expired or unreadable entries does it remove them, in one transaction after.
+   */
+  async list(userId: string, now: number): Promise<KeptDelivery[]> {
+    const user = [userId]
+    const kept: KeptDelivery[] = []
+    const stale: (readonly string[])[] = []
+    for (const { id, record } of this.#table.oldest(user, this.#table.count(user))) {
+      const entry = record.expiresAt > now ? decodeEntry(record.payload) : undefined
+      if (entry !== undefined) {
+        kept.push(entry)
+        continue
       }
-      return kept
-    })
+      if (record.expiresAt > now) this.#table.corrupt('inbox entry')
+      stale.push(id)
+    }
+    if (stale.length > 0) {
+      await this.db.transaction(() => {
+        for (const id of stale) this.#table.remove(user, id)
+      })
+    }
+    return kept
   }
 
   ack(userId: string, keys: readonly DeliveryKey[]): Promise<number> {
