@@ -13,6 +13,8 @@ const STOP_TIMEOUT_MS = 5_000
 const PROBE_INTERVAL_MS = 50
 /** A port free a moment ago can be taken before redis binds it: a failed start is tried on another. */
 const START_ATTEMPTS = 3
+/** Pub/Sub output buffer of a node's subscriber connection: hard limit, soft limit, soft seconds. */
+const PUBSUB_OUTPUT_LIMIT = 'pubsub 1gb 512mb 60'
 /** Log lines kept to explain a failure. */
 const LOG_LINES_KEPT = 200
 
@@ -49,7 +51,12 @@ export async function startRedis(binary = findRedisServer()) {
 async function startOnce(binary) {
   const dir = await mkdtemp(join(tmpdir(), 'ferry-redis-'))
   const port = await freePort()
-  const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir]
+  const args = [
+    ...['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir],
+    // As the signaling README asks of a deployment's Redis: relayed frames in flight to one node can pass
+    // the default 32 MB a Pub/Sub reader may fall behind before Redis drops it.
+    ...['--client-output-buffer-limit', PUBSUB_OUTPUT_LIMIT],
+  ]
   const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] })
   const lines = []
   const keep = (chunk) => {
