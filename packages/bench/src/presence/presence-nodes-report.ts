@@ -96,6 +96,7 @@ function loginSummary(clients: number, nodes: number, f: LoginFigures | null): s
         `(+${node.rssGrowthMiB}, peak +${node.peakRssGrowthMiB}), ${node.cpuSeconds} CPU-s`,
     ),
   ]
+  if (f.redis) lines.push(`  Redis: +${f.redis.memoryGrowthMiB} MiB used, ${f.redis.cpuSeconds} CPU-s`)
   if (Object.keys(f.failures).length > 0) lines.push(`  failed: ${JSON.stringify(f.failures)}`)
   if (Object.keys(f.dropped).length > 0) lines.push(`  dropped once ready: ${JSON.stringify(f.dropped)}`)
   return lines.join('\n  ')

@@ -9,6 +9,7 @@ import type { PresenceServerConfig } from './presence-server.js'
 import { PresenceServers } from './presence-servers.js'
 import { type LoginCost, PROBE_LOGINS, Probe, pickUsers, type SubscribeFigure } from './probe-logins.js'
 import { fleetProcesses } from './reach.js'
+import { type RedisFigures, redisFigures } from './redis-info.js'
 import { quietStats } from './server-quiet.js'
 import type { PresenceServerStats } from './server-stats.js'
 
@@ -76,6 +77,8 @@ export interface LoginFigures {
   cpuSeconds: number
   /** The same figures node by node, in node order (one entry on one node). */
   perNode: NodeLoginFigures[]
+  /** With Ferry's state in Redis: Redis's `used_memory` growth and its CPU time over the ramp. */
+  redis: { memoryGrowthMiB: number; cpuSeconds: number } | null
   /** The fleet children's CPU time over the ramp, all of them together. */
   clientCpuSeconds: number
   /** The worst event-loop delay of a fleet child during the ramp. */
@@ -107,8 +110,10 @@ export interface SignalFigures {
   p99Ms: number | null
   /** Signals delivered per second, first send to last delivery. */
   signalsPerSecond: number | null
-  /** Server CPU time over the routing phase. */
+  /** Server CPU time over the routing phase (all nodes). */
   cpuSeconds: number
+  /** With Ferry's state in Redis: Redis's CPU time over the routing phase. */
+  redisCpuSeconds: number | null
   /** The fleet children's CPU time over the routing phase, all of them together. */
   clientCpuSeconds: number
   /** The worst event-loop delay of a fleet child during the routing phase. */
@@ -259,6 +264,7 @@ async function rampUp(
   const rssBefore = await server.nodeStats(true)
   const before = await quietStats(server)
   const nodesBefore = await server.nodeStats()
+  const redisBefore = await redisNow(spec)
   server.baseline()
   const dropsBefore = listenDrops()
   const startMs = monotonicMs()
@@ -276,6 +282,7 @@ async function rampUp(
   const dropsAfter = listenDrops()
   const after = await quietStats(server)
   const nodesAfter = await server.nodeStats()
+  const redisAfter = await redisNow(spec)
   const peaksMiB = await server.peakRssGrowthMiB()
   const rssAfter = await server.nodeStats(true)
   const latencies = results.flatMap((r) => r.latenciesMs)
@@ -313,6 +320,13 @@ async function rampUp(
     kbPerClient: round(growthBytes / KIB / Math.max(1, ready), 1),
     cpuSeconds: round(after.cpuSeconds - before.cpuSeconds, 2),
     perNode,
+    redis:
+      redisBefore && redisAfter
+        ? {
+            memoryGrowthMiB: round((redisAfter.usedMemoryBytes - redisBefore.usedMemoryBytes) / BYTES_PER_MIB, 1),
+            cpuSeconds: round(redisAfter.cpuSeconds - redisBefore.cpuSeconds, 2),
+          }
+        : null,
     clientCpuSeconds: round(
       results.reduce((sum, r) => sum + r.cpuSeconds, 0),
       2,
@@ -345,8 +359,10 @@ async function routeSignals(
   // Each send waits at most its ack timeout, then the children wait for stragglers; a minute on top for the rest.
   const timeoutMs = spec.signalsPerSender * SIGNAL_ACK_TIMEOUT_MS + SIGNAL_DRAIN_MS + 60_000
   const before = await quietStats(server)
+  const redisBefore = await redisNow(spec)
   const result = await fleet.signal(pairs, spec.signalsPerSender, timeoutMs)
   const after = await server.stats()
+  const redisAfter = await redisNow(spec)
   const delivered = result.oneWayMs.length
   const spanMs = result.firstSentAtMs === null ? 0 : result.lastReceivedAtMs - result.firstSentAtMs
   return {
@@ -361,6 +377,7 @@ async function routeSignals(
     p99Ms: delivered > 0 ? round(percentile(result.oneWayMs, 99), 1) : null,
     signalsPerSecond: delivered > 0 && spanMs > 0 ? Math.round(delivered / (spanMs / 1000)) : null,
     cpuSeconds: round(after.cpuSeconds - before.cpuSeconds, 2),
+    redisCpuSeconds: redisBefore && redisAfter ? round(redisAfter.cpuSeconds - redisBefore.cpuSeconds, 2) : null,
     clientCpuSeconds: round(result.cpuSeconds, 2),
     clientLoopDelay: result.loopDelay,
     dropped: result.dropped,
@@ -372,6 +389,11 @@ function sentDelta(before: PresenceServerStats, after: PresenceServerStats): { b
     bytes: after.sent.messageBytes - before.sent.messageBytes,
     messages: after.sent.messages - before.sent.messages,
   }
+}
+
+/** The run's Redis figures now, or null when Ferry's state is not in Redis. */
+async function redisNow(spec: PresenceRunSpec): Promise<RedisFigures | null> {
+  return spec.redis === undefined ? null : await redisFigures(spec.redis.url)
 }
 
 function sumOf(values: number[]): number {
