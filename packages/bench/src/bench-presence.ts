@@ -113,11 +113,11 @@ async function runAll(args: PresenceBenchArgs, redisUrl: string | undefined): Pr
             failed++
             console.log(JSON.stringify(failureLine(clients, ramp, run)))
             console.error(
-              `  ${impl} failed in ${run.phase} after ${run.elapsedSeconds} s ` +
+              `  ${impl}${where} failed in ${run.phase} after ${run.elapsedSeconds} s ` +
                 `(${run.ready} ready, ${run.failed} failed): ${run.error}`,
             )
           } else {
-            console.error(`  ${impl}: ${run.login.ready} ready in ${run.login.rampSeconds} s`)
+            console.error(`  ${impl}${where}: ${run.login.ready} ready in ${run.login.rampSeconds} s`)
           }
           runs.push(run)
         }
