@@ -128,6 +128,7 @@ function addTally(into: Tally, from: Tally): Tally {
 function mergeLogins(results: LoginResult[]): LoginResult {
   return {
     latenciesMs: results.flatMap((r) => r.latenciesMs),
+    nodes: results.flatMap((r) => r.nodes),
     lastReadyAtMs: Math.max(0, ...results.map((r) => r.lastReadyAtMs)),
     failures: results.reduce<Tally>((t, r) => addTally(t, r.failures), {}),
     subscriptions: results.reduce<Tally>((t, r) => addTally(t, r.subscriptions), {}),

@@ -63,6 +63,7 @@ async function login(clients: ClientSpec[], subscribeTimeoutMs: number): Promise
   loopDelaySinceLast()
   const result: LoginResult = {
     latenciesMs: [],
+    nodes: [],
     lastReadyAtMs: 0,
     failures: {},
     subscriptions: {},
@@ -75,9 +76,11 @@ async function login(clients: ClientSpec[], subscribeTimeoutMs: number): Promise
     () => send({ t: 'progress', ready: result.latenciesMs.length, failed }),
     PROGRESS_EVERY_MS,
   )
-  const one = async ({ userId, subscribe }: ClientSpec): Promise<void> => {
+  const one = async ({ userId, node, subscribe }: ClientSpec): Promise<void> => {
     const startedAtMs = monotonicMs()
-    const socket = connectFleetSocket({ impl: config.impl, url: config.url, userId, timeoutMs: config.loginTimeoutMs })
+    const url = config.urls[node]
+    if (url === undefined) throw new Error(`${userId}: no node ${node}`)
+    const socket = connectFleetSocket({ impl: config.impl, url, userId, timeoutMs: config.loginTimeoutMs })
     try {
       await socket.ready
     } catch (error) {
@@ -87,6 +90,7 @@ async function login(clients: ClientSpec[], subscribeTimeoutMs: number): Promise
     }
     const readyAtMs = monotonicMs()
     result.latenciesMs.push(readyAtMs - startedAtMs)
+    result.nodes.push(node)
     result.lastReadyAtMs = Math.max(result.lastReadyAtMs, readyAtMs)
     sockets.set(userId, socket)
     socket.onSignal = received

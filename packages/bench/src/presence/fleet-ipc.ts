@@ -4,7 +4,8 @@ import type { PeerImpl } from '../peer-ipc.js'
 /** Handed to a fleet child as its only argument, as JSON. */
 export interface FleetChildConfig {
   impl: PeerImpl
-  url: string
+  /** The server's nodes: a client connects to the one its `ClientSpec.node` names. */
+  urls: string[]
   /** How long a client's login may take, connection included. */
   loginTimeoutMs: number
   /** How long a sender waits for a signal's ack. */
@@ -13,9 +14,11 @@ export interface FleetChildConfig {
   signalDrainMs: number
 }
 
-/** A client to log in: who it is and whose presence it follows once ready (none: no subscription). */
+/** A client to log in: who it is, its node, and whose presence it follows once ready (none: no subscription). */
 export interface ClientSpec {
   userId: string
+  /** Index of the node it connects to, in `FleetChildConfig.urls`. */
+  node: number
   subscribe: string[]
 }
 
@@ -38,6 +41,8 @@ export type Tally = Record<string, number>
 export interface LoginResult {
   /** Connect start to the ready event, in ms, of each client that got it. */
   latenciesMs: number[]
+  /** The node of each client in `latenciesMs`, at the same index. */
+  nodes: number[]
   /** `monotonicMs` of the last ready event (0 when none came). */
   lastReadyAtMs: number
   /** Clients that never got ready, by reason. */

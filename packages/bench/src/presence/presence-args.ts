@@ -25,6 +25,11 @@ export interface PresenceBenchArgs {
   serverOptions: Record<string, unknown>
   clientProcesses: number
   timeoutSeconds: number
+  /**
+   * 1: each server alone, as ever. 2: besides, Ferry with the clients spread over two nodes sharing a
+   * throwaway Redis, against Ferry with the same clients on one node over the same Redis.
+   */
+  nodes: 1 | 2
 }
 
 /**
@@ -35,7 +40,7 @@ const DEFAULT_CLIENT_PROCESSES = 4
 
 export const PRESENCE_USAGE = `usage: bench-presence [--clients N,...] [--ramp all|BATCH,...] [--subscribe K] [--pairs P]
                       [--signals S] [--rounds R] [--impls raw,ferry] [--server-options JSON]
-                      [--client-procs C] [--timeout SECONDS]
+                      [--client-procs C] [--timeout SECONDS] [--nodes 1|2]
 
   --clients         idle clients to log in, one run per value (default 1000,5000,10000)
   --ramp            all: every client at once (a reconnect storm); a number: batches of that many,
@@ -50,7 +55,12 @@ export const PRESENCE_USAGE = `usage: bench-presence [--clients N,...] [--ramp a
                     (default: no per-address connection cap or login budget, since every client
                     connects from 127.0.0.1)
   --client-procs    child processes the clients are spread over (default ${DEFAULT_CLIENT_PROCESSES})
-  --timeout         seconds a run's login ramp may take before the run ends with an error line (default 600)`
+  --timeout         seconds a run's login ramp may take before the run ends with an error line (default 600)
+  --nodes           1: the servers each in one process (default). 2: over one throwaway redis-server,
+                    Ferry with the clients alternating between two nodes (and every signal pair split
+                    across them) against Ferry with the same clients on one node, in the same run; the
+                    raw baseline still runs, alone, when --impls has it, and is compared with the
+                    one-node Ferry (its state in Redis)`
 
 const ALL_IMPLS: readonly PeerImpl[] = ['raw', 'ferry']
 
@@ -70,10 +80,16 @@ export function parsePresenceBenchArgs(argv: string[]): PresenceBenchArgs {
       'server-options': { type: 'string', default: JSON.stringify(LOOPBACK_SERVER_OPTIONS) },
       'client-procs': { type: 'string', default: String(DEFAULT_CLIENT_PROCESSES) },
       timeout: { type: 'string', default: '600' },
+      nodes: { type: 'string', default: '1' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   })
   if (values.help) throw new Error(PRESENCE_USAGE)
+  const nodes = whole('--nodes', values.nodes, 1)
+  if (nodes > 2) throw new Error('--nodes takes 1 or 2')
+  const chosen = impls(values.impls)
+  if (nodes === 2 && !chosen.includes('ferry'))
+    throw new Error('--nodes 2 compares Ferry on two nodes: --impls needs ferry')
   return {
     clients: values.clients.split(',').map((item) => whole('--clients', item.trim(), 2)),
     ramps: values.ramp.split(',').map((item) => ramp(item.trim())),
@@ -81,10 +97,11 @@ export function parsePresenceBenchArgs(argv: string[]): PresenceBenchArgs {
     pairs: whole('--pairs', values.pairs, 0),
     signalsPerSender: whole('--signals', values.signals, 1),
     rounds: whole('--rounds', values.rounds, 1),
-    impls: impls(values.impls),
+    impls: chosen,
     serverOptions: serverOptions(values['server-options']),
     clientProcesses: whole('--client-procs', values['client-procs'], 1),
     timeoutSeconds: whole('--timeout', values.timeout, 1),
+    nodes: nodes === 2 ? 2 : 1,
   }
 }
 

@@ -112,7 +112,8 @@ export function presenceReport(clients: number, ramp: Ramp, runs: PresenceRunOut
   return { lines, summary: `${clients} clients, ramp ${ramp}:\n  ${parts.join('\n  ')}` }
 }
 
-function ratio(ferry: number | null, raw: number | null): number | null {
+/** `ferry / raw`, rounded, or null when either is missing or raw is 0. */
+export function ratio(ferry: number | null, raw: number | null): number | null {
   return ferry !== null && raw !== null && raw !== 0 ? round(ferry / raw, 2) : null
 }
 

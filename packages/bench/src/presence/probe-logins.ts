@@ -1,7 +1,7 @@
 import { round } from '../measure.js'
 import type { ClientFleet } from './client-fleet.js'
 import type { Tally } from './fleet-ipc.js'
-import type { PresenceServerProcess } from './presence-server-process.js'
+import type { PresenceServers } from './presence-servers.js'
 import { quietStats } from './server-quiet.js'
 
 /** Logins timed one at a time before the ramp and after it: what one login costs with few and with N online. */
@@ -33,23 +33,28 @@ export class Probe {
   /** Whether a subscription was tried yet; the first one decides whether the server knows the event. */
   #tried = false
   #unsupported = false
-  readonly #server: PresenceServerProcess
+  readonly #server: PresenceServers
   readonly #fleet: ClientFleet
   readonly #users: string[]
 
-  constructor(server: PresenceServerProcess, fleet: ClientFleet, users: string[], subscribe: number) {
+  constructor(server: PresenceServers, fleet: ClientFleet, users: string[], subscribe: number) {
     this.#server = server
     this.#fleet = fleet
     this.#users = users
     this.subscribe = subscribe
   }
 
+  /** PROBE_LOGINS logins one at a time, dealt to the server's nodes in turn. */
   async logins(label: string): Promise<LoginCost> {
     let before = await quietStats(this.#server)
     let bytes = 0
     let messages = 0
     for (let i = 0; i < PROBE_LOGINS; i++) {
-      const client = { userId: `probe-${label}-${i}`, subscribe: pickUsers(this.#users, this.subscribe) }
+      const client = {
+        userId: `probe-${label}-${i}`,
+        node: i % this.#server.urls.length,
+        subscribe: pickUsers(this.#users, this.subscribe),
+      }
       const result = await this.#fleet.login([client], PROBE_LOGIN_TIMEOUT_MS, SUBSCRIBE_PROBE_TIMEOUT_MS)
       if (result.latenciesMs.length === 0)
         throw new Error(`${client.userId} failed: ${JSON.stringify(result.failures)}`)

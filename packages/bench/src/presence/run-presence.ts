@@ -5,9 +5,11 @@ import { ClientFleet, type SignalPair, worstLoopDelay } from './client-fleet.js'
 import type { ClientSpec, LoginResult, LoopDelay, Tally } from './fleet-ipc.js'
 import { listenDrops } from './listen-drops.js'
 import type { Ramp } from './presence-args.js'
-import { PresenceServerProcess } from './presence-server-process.js'
+import type { PresenceServerConfig } from './presence-server.js'
+import { PresenceServers } from './presence-servers.js'
 import { type LoginCost, PROBE_LOGINS, Probe, pickUsers, type SubscribeFigure } from './probe-logins.js'
 import { fleetProcesses } from './reach.js'
+import { type RedisFigures, redisFigures } from './redis-info.js'
 import { quietStats } from './server-quiet.js'
 import type { PresenceServerStats } from './server-stats.js'
 
@@ -31,6 +33,25 @@ export interface PresenceRunSpec {
   clientProcesses: number
   /** How long the ramp may take. */
   timeoutMs: number
+  /** Server nodes: one, or (Ferry only, with `redis`) several sharing it, the clients dealt to them in turn. */
+  nodes: number
+  /** The Redis Ferry's nodes keep their state in, and the key prefix of this run (fresh, so no run sees another's state). */
+  redis?: { url: string; prefix: string }
+}
+
+/** One node's share of a ramp: its clients, their logins, and what the node held and spent. */
+export interface NodeLoginFigures {
+  ready: number
+  loginP50Ms: number | null
+  loginP99Ms: number | null
+  /** As in `LoginFigures`, this node alone. */
+  rssMiB: number
+  rssGrowthMiB: number
+  peakRssGrowthMiB: number
+  cpuSeconds: number
+  /** What this node sent during the ramp, per client of its own logged in. */
+  messagesPerLogin: number
+  bytesPerLogin: number
 }
 
 export interface LoginFigures {
@@ -44,15 +65,20 @@ export interface LoginFigures {
   loginP99Ms: number | null
   /**
    * Server RSS with the clients in (MiB) and its growth over the ramp, each read after a full GC; and
-   * the peak growth during the ramp, garbage included.
+   * the peak growth during the ramp, garbage included. With several nodes, summed over them (the peaks
+   * too, though they need not come at once: see `perNode`).
    */
   rssMiB: number
   rssGrowthMiB: number
   peakRssGrowthMiB: number
   /** RSS growth per client, in KiB. */
   kbPerClient: number
-  /** Server CPU time from the ramp start until it went quiet after the last login. */
+  /** Server CPU time from the ramp start until it went quiet after the last login (all nodes). */
   cpuSeconds: number
+  /** The same figures node by node, in node order (one entry on one node). */
+  perNode: NodeLoginFigures[]
+  /** With Ferry's state in Redis: Redis's `used_memory` growth and its CPU time over the ramp. */
+  redis: { memoryGrowthMiB: number; cpuSeconds: number } | null
   /** The fleet children's CPU time over the ramp, all of them together. */
   clientCpuSeconds: number
   /** The worst event-loop delay of a fleet child during the ramp. */
@@ -73,6 +99,8 @@ export interface LoginFigures {
 
 export interface SignalFigures {
   pairs: number
+  /** Pairs whose two ends are on different nodes (their signals cross from one node to the other). */
+  crossNodePairs: number
   signalsPerSender: number
   sent: number
   delivered: number
@@ -82,8 +110,10 @@ export interface SignalFigures {
   p99Ms: number | null
   /** Signals delivered per second, first send to last delivery. */
   signalsPerSecond: number | null
-  /** Server CPU time over the routing phase. */
+  /** Server CPU time over the routing phase (all nodes). */
   cpuSeconds: number
+  /** With Ferry's state in Redis: Redis's CPU time over the routing phase. */
+  redisCpuSeconds: number | null
   /** The fleet children's CPU time over the routing phase, all of them together. */
   clientCpuSeconds: number
   /** The worst event-loop delay of a fleet child during the routing phase. */
@@ -105,6 +135,7 @@ export type PresenceRunOutcome =
   | {
       ok: true
       impl: PeerImpl
+      nodes: number
       fleetProcesses: number
       loadAverage: LoadAverage
       login: LoginFigures
@@ -113,6 +144,7 @@ export type PresenceRunOutcome =
   | {
       ok: false
       impl: PeerImpl
+      nodes: number
       phase: string
       error: string
       ready: number
@@ -146,7 +178,7 @@ export async function runPresence(spec: PresenceRunSpec): Promise<PresenceRunOut
   const startedAtMs = monotonicMs()
   const loadAtStart = loadAverage1m()
   let phase = 'start'
-  let server: PresenceServerProcess | undefined
+  let server: PresenceServers | undefined
   let fleet: ClientFleet | undefined
   const kill = (): void => {
     // The server first: Ferry's would otherwise announce every client leaving to all the others.
@@ -155,13 +187,11 @@ export async function runPresence(spec: PresenceRunSpec): Promise<PresenceRunOut
   }
   running.add(kill)
   try {
-    server = await PresenceServerProcess.start(
-      spec.impl === 'ferry' ? { kind: 'ferry', options: spec.serverOptions } : { kind: 'raw' },
-    )
+    server = await PresenceServers.start(Array.from({ length: spec.nodes }, () => serverConfig(spec)))
     const processes = fleetProcesses(spec.clients + 2 * PROBE_LOGINS, spec.clientProcesses)
     fleet = await ClientFleet.start(processes, {
       impl: spec.impl,
-      url: server.url,
+      urls: server.urls,
       loginTimeoutMs: spec.timeoutMs,
       signalAckTimeoutMs: SIGNAL_ACK_TIMEOUT_MS,
       signalDrainMs: SIGNAL_DRAIN_MS,
@@ -184,12 +214,13 @@ export async function runPresence(spec: PresenceRunSpec): Promise<PresenceRunOut
       signal = await routeSignals(server, fleet, users, spec)
     }
     const loadAverage: LoadAverage = [loadAtStart, loadAverage1m()]
-    return { ok: true, impl: spec.impl, fleetProcesses: processes, loadAverage, login, signal }
+    return { ok: true, impl: spec.impl, nodes: spec.nodes, fleetProcesses: processes, loadAverage, login, signal }
   } catch (error) {
     const { ready, failed } = fleet?.progress() ?? { ready: 0, failed: 0 }
     return {
       ok: false,
       impl: spec.impl,
+      nodes: spec.nodes,
       phase,
       error: error instanceof Error ? error.message : String(error),
       ready,
@@ -203,20 +234,37 @@ export async function runPresence(spec: PresenceRunSpec): Promise<PresenceRunOut
   }
 }
 
+/** What each node runs: Ferry's server with the bench's options (and the run's Redis), or the raw baseline. */
+function serverConfig(spec: PresenceRunSpec): PresenceServerConfig {
+  if (spec.impl === 'raw') {
+    if (spec.nodes !== 1) throw new Error('the raw baseline runs on one node only')
+    return { kind: 'raw' }
+  }
+  if (spec.nodes > 1 && spec.redis === undefined) throw new Error('several Ferry nodes need a Redis to share')
+  const redis = spec.redis === undefined ? {} : { redisUrl: spec.redis.url, redisPrefix: spec.redis.prefix }
+  return { kind: 'ferry', options: { ...spec.serverOptions, ...redis } }
+}
+
 type RampFigures = Omit<LoginFigures, 'firstLogins' | 'lastLogins' | 'subscribe'> & { subscriptions: Tally }
 
-/** The N clients logged in, all at once or batch after batch, within the run's timeout. */
+/** The N clients logged in (client i on node i mod nodes), all at once or batch after batch, within the run's timeout. */
 async function rampUp(
-  server: PresenceServerProcess,
+  server: PresenceServers,
   fleet: ClientFleet,
   users: string[],
   spec: PresenceRunSpec,
   subscribe: number,
 ): Promise<RampFigures> {
-  const clients: ClientSpec[] = users.map((userId) => ({ userId, subscribe: pickUsers(users, subscribe, userId) }))
+  const clients: ClientSpec[] = users.map((userId, i) => ({
+    userId,
+    node: i % spec.nodes,
+    subscribe: pickUsers(users, subscribe, userId),
+  }))
   const batch = spec.ramp === 'all' ? clients.length : spec.ramp
-  const rssBeforeBytes = (await server.stats(true)).rssBytes
+  const rssBefore = await server.nodeStats(true)
   const before = await quietStats(server)
+  const nodesBefore = await server.nodeStats()
+  const redisBefore = await redisNow(spec)
   server.baseline()
   const dropsBefore = listenDrops()
   const startMs = monotonicMs()
@@ -233,13 +281,32 @@ async function rampUp(
   }
   const dropsAfter = listenDrops()
   const after = await quietStats(server)
-  const peakRssGrowthMiB = await server.peakRssGrowthMiB()
-  const rssAfterBytes = (await server.stats(true)).rssBytes
+  const nodesAfter = await server.nodeStats()
+  const redisAfter = await redisNow(spec)
+  const peaksMiB = await server.peakRssGrowthMiB()
+  const rssAfter = await server.nodeStats(true)
   const latencies = results.flatMap((r) => r.latenciesMs)
+  const nodeOfLatency = results.flatMap((r) => r.nodes)
   const ready = latencies.length
   const lastReadyAtMs = Math.max(...results.map((r) => r.lastReadyAtMs))
-  const growthBytes = rssAfterBytes - rssBeforeBytes
+  const rssAfterBytes = sumOf(rssAfter.map((s) => s.rssBytes))
+  const growthBytes = rssAfterBytes - sumOf(rssBefore.map((s) => s.rssBytes))
   const sent = sentDelta(before, after)
+  const perNode = rssAfter.map((rss, node): NodeLoginFigures => {
+    const own = latencies.filter((_, i) => nodeOfLatency[i] === node)
+    const nodeSent = sentDelta(nodesBefore[node]!, nodesAfter[node]!)
+    return {
+      ready: own.length,
+      loginP50Ms: own.length > 0 ? round(percentile(own, 50), 1) : null,
+      loginP99Ms: own.length > 0 ? round(percentile(own, 99), 1) : null,
+      rssMiB: round(rss.rssBytes / BYTES_PER_MIB, 1),
+      rssGrowthMiB: round((rss.rssBytes - rssBefore[node]!.rssBytes) / BYTES_PER_MIB, 1),
+      peakRssGrowthMiB: peaksMiB[node] ?? 0,
+      cpuSeconds: round(nodesAfter[node]!.cpuSeconds - nodesBefore[node]!.cpuSeconds, 2),
+      messagesPerLogin: round(nodeSent.messages / Math.max(1, own.length), 2),
+      bytesPerLogin: round(nodeSent.bytes / Math.max(1, own.length), 1),
+    }
+  })
   return {
     ready,
     failures: sumTallies(results.map((r) => r.failures)),
@@ -249,9 +316,17 @@ async function rampUp(
     loginP99Ms: ready > 0 ? round(percentile(latencies, 99), 1) : null,
     rssMiB: round(rssAfterBytes / BYTES_PER_MIB, 1),
     rssGrowthMiB: round(growthBytes / BYTES_PER_MIB, 1),
-    peakRssGrowthMiB,
+    peakRssGrowthMiB: round(sumOf(peaksMiB), 1),
     kbPerClient: round(growthBytes / KIB / Math.max(1, ready), 1),
     cpuSeconds: round(after.cpuSeconds - before.cpuSeconds, 2),
+    perNode,
+    redis:
+      redisBefore && redisAfter
+        ? {
+            memoryGrowthMiB: round((redisAfter.usedMemoryBytes - redisBefore.usedMemoryBytes) / BYTES_PER_MIB, 1),
+            cpuSeconds: round(redisAfter.cpuSeconds - redisBefore.cpuSeconds, 2),
+          }
+        : null,
     clientCpuSeconds: round(
       results.reduce((sum, r) => sum + r.cpuSeconds, 0),
       2,
@@ -264,26 +339,35 @@ async function rampUp(
   }
 }
 
-/** P pairs of clients (consecutive users, so each end sits in another fleet child) exchanging signals. */
+/**
+ * P pairs of clients exchanging signals: consecutive users, so each end sits in another fleet child
+ * and, on several nodes, on another node.
+ */
 async function routeSignals(
-  server: PresenceServerProcess,
+  server: PresenceServers,
   fleet: ClientFleet,
   users: string[],
   spec: PresenceRunSpec,
 ): Promise<SignalFigures> {
   const pairs: SignalPair[] = []
+  let crossNodePairs = 0
   for (let j = 0; j < Math.min(spec.pairs, Math.floor(users.length / 2)); j++) {
     pairs.push({ a: users[2 * j]!, b: users[2 * j + 1]!, link: `bench-link-${j}` })
+    // As in `rampUp`: user i is on node i mod nodes.
+    if ((2 * j) % spec.nodes !== (2 * j + 1) % spec.nodes) crossNodePairs++
   }
   // Each send waits at most its ack timeout, then the children wait for stragglers; a minute on top for the rest.
   const timeoutMs = spec.signalsPerSender * SIGNAL_ACK_TIMEOUT_MS + SIGNAL_DRAIN_MS + 60_000
   const before = await quietStats(server)
+  const redisBefore = await redisNow(spec)
   const result = await fleet.signal(pairs, spec.signalsPerSender, timeoutMs)
   const after = await server.stats()
+  const redisAfter = await redisNow(spec)
   const delivered = result.oneWayMs.length
   const spanMs = result.firstSentAtMs === null ? 0 : result.lastReceivedAtMs - result.firstSentAtMs
   return {
     pairs: pairs.length,
+    crossNodePairs,
     signalsPerSender: spec.signalsPerSender,
     sent: 2 * pairs.length * spec.signalsPerSender,
     delivered,
@@ -293,6 +377,7 @@ async function routeSignals(
     p99Ms: delivered > 0 ? round(percentile(result.oneWayMs, 99), 1) : null,
     signalsPerSecond: delivered > 0 && spanMs > 0 ? Math.round(delivered / (spanMs / 1000)) : null,
     cpuSeconds: round(after.cpuSeconds - before.cpuSeconds, 2),
+    redisCpuSeconds: redisBefore && redisAfter ? round(redisAfter.cpuSeconds - redisBefore.cpuSeconds, 2) : null,
     clientCpuSeconds: round(result.cpuSeconds, 2),
     clientLoopDelay: result.loopDelay,
     dropped: result.dropped,
@@ -304,6 +389,15 @@ function sentDelta(before: PresenceServerStats, after: PresenceServerStats): { b
     bytes: after.sent.messageBytes - before.sent.messageBytes,
     messages: after.sent.messages - before.sent.messages,
   }
+}
+
+/** The run's Redis figures now, or null when Ferry's state is not in Redis. */
+async function redisNow(spec: PresenceRunSpec): Promise<RedisFigures | null> {
+  return spec.redis === undefined ? null : await redisFigures(spec.redis.url)
+}
+
+function sumOf(values: number[]): number {
+  return values.reduce((a, b) => a + b, 0)
 }
 
 function sumTallies(tallies: Tally[]): Tally {

@@ -1,5 +1,5 @@
 import { monotonicMs, sleep } from '../measure.js'
-import type { PresenceServerProcess } from './presence-server-process.js'
+import type { PresenceServers } from './presence-servers.js'
 import type { PresenceServerStats } from './server-stats.js'
 
 /** Poll period while waiting for a server to stop sending: a quiet poll period means it is done. */
@@ -15,7 +15,7 @@ const QUIET_TIMEOUT_MS = 120_000
  * The server's stats once it has sent no message for QUIET_POLL_MS: everything the last logins made it
  * send is counted. Rejects if it keeps sending past QUIET_TIMEOUT_MS.
  */
-export async function quietStats(server: PresenceServerProcess): Promise<PresenceServerStats> {
+export async function quietStats(server: PresenceServers): Promise<PresenceServerStats> {
   const deadline = monotonicMs() + QUIET_TIMEOUT_MS
   let last = await server.stats()
   for (;;) {
