@@ -7,10 +7,19 @@ const SERVER_MODULE = new URL('./signaling-child.ts', import.meta.url)
 /** The orchestrator's handle on the signaling server child. */
 export type SignalingProcess = ServerProcess
 
-/** A signaling server child; with `redisUrl`, one node of several sharing that Redis. */
+/**
+ * A signaling server child; with `redisUrl`, one node of several sharing that Redis. With
+ * FERRY_BENCH_CPU_PROF_DIR set, each child writes a V8 CPU profile there when it exits.
+ */
 export function startSignalingProcess(
   config: SignalingChildConfig = {},
   name = 'signaling server',
 ): Promise<SignalingProcess> {
-  return ServerProcess.start({ name, module: SERVER_MODULE, config })
+  const profile = process.env.FERRY_BENCH_CPU_PROF_DIR
+  return ServerProcess.start({
+    name,
+    module: SERVER_MODULE,
+    config,
+    ...(profile ? { nodeFlags: ['--cpu-prof', `--cpu-prof-dir=${profile}`] } : {}),
+  })
 }
