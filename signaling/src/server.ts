@@ -251,7 +251,10 @@ export async function createSignalingServer(options: SignalingServerOptions): Pr
       logger.info(`${users.length} users of dead nodes went offline`)
       for (const userId of users) await sessionGone({ io, watchers, onOffline }, userId)
     },
-    swept: () => io.local.disconnectSockets(true),
+    // The connections close under the sockets (no `disconnect` packet), so the clients log in again by themselves.
+    swept: () => {
+      for (const socket of io.of('/').sockets.values()) socket.conn.close()
+    },
   })
   io.use(auth)
   io.on('connection', (socket) => {

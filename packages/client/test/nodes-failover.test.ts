@@ -179,3 +179,26 @@ test('presence across a dead node: a user who moved on stays online for her foll
   assert.deepEqual(await alice.subscribePresence(['carol', 'bob']), ['bob'])
   assert.equal(await onlineCount(b.url), 2)
 })
+
+test('a node that stalls past its heartbeat is taken for dead: its users read offline, and once it runs again they log in again and read online', async (t) => {
+  const scene = await startNodes(t, 2)
+  const [a, b] = scene.nodes
+  assert.ok(a && b)
+  const bob = await scene.client(b, 'bob', { presence: ['dave'] })
+  const daveOnline = next(bob, 'presence', (e) => e.userId === 'dave' && e.online)
+  const dave = await scene.client(a, 'dave')
+  await daveOnline
+
+  const daveGone = next(bob, 'presence', (e) => e.userId === 'dave' && !e.online, DEAD_NODE_EVENT_MS)
+  a.pause()
+  await daveGone
+  const daveBack = next(bob, 'presence', (e) => e.userId === 'dave' && e.online, DEAD_NODE_EVENT_MS)
+  const relogin = next(dave, 'state', (s) => s.state === 'reconnecting', RECONNECT_EVENT_MS)
+  a.resume()
+  await relogin
+  await daveBack
+  assert.equal(await onlineCount(b.url), 2)
+  const cmd = next(bob, 'cmd')
+  await dave.sendCmd('bob', 'back on my node').done
+  assert.equal((await cmd).data, 'back on my node')
+})
