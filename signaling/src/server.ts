@@ -46,7 +46,7 @@ import { leaveAllRooms, registerRooms } from './rooms/room-handlers.js'
 import type { RoomStore } from './rooms/room-store.js'
 import { registerRouting } from './routing.js'
 import { createSerialRunner } from './serial.js'
-import { type SessionOffer, startSession } from './session.js'
+import { type SessionOffer, sessionGone, startSession } from './session.js'
 import type { SessionStore } from './session-store.js'
 import { checkMaxConnectionsPerAddress, checkRelayBytesPerSecond, checkStateDir, checkTurn } from './settings-checks.js'
 import { openFileState } from './state/file/open-file-state.js'
@@ -241,6 +241,21 @@ export async function createSignalingServer(options: SignalingServerOptions): Pr
     state,
     apiSettings,
   )
+  const onOffline = async (userId: string): Promise<void> => {
+    relayWindows.delete(userId)
+    await leaveAllRooms(io, rooms, userId)
+    await mediaHolders.forget(userId)
+  }
+  state.watchDeadSessions?.({
+    gone: async (users) => {
+      logger.info(`${users.length} users of dead nodes went offline`)
+      for (const userId of users) await sessionGone({ io, watchers, onOffline }, userId)
+    },
+    // The connections close under the sockets (no `disconnect` packet), so the clients log in again by themselves.
+    swept: () => {
+      for (const socket of io.of('/').sockets.values()) socket.conn.close()
+    },
+  })
   io.use(auth)
   io.on('connection', (socket) => {
     const { userId } = socket.data
@@ -284,11 +299,7 @@ export async function createSignalingServer(options: SignalingServerOptions): Pr
           .flush(ready)
           .catch((error: unknown) => logger.warn(`handing over kept messages failed: ${describeError(error)}`))
       },
-      onOffline: async (userId) => {
-        relayWindows.delete(userId)
-        await leaveAllRooms(io, rooms, userId)
-        await mediaHolders.forget(userId)
-      },
+      onOffline,
     })
   })
 

@@ -39,7 +39,7 @@ const REPLACED_MESSAGE = 'another login for this user id replaced this session'
  */
 export async function startSession(socket: FerrySocket, context: SessionContext): Promise<void> {
   const { userId } = socket.data
-  const { io, store, logger, watchers, settled, onOffline } = context
+  const { store, logger, settled } = context
   const claimed = store.claim(userId, socket.id)
   const started = begin(socket, context, claimed)
 
@@ -53,13 +53,24 @@ export async function startSession(socket: FerrySocket, context: SessionContext)
         // What the session's start and its requests did lands first, so the cleanup undoes all of it.
         await started
         await settled?.()
-        await watchers.forget(userId)
-        await announcePresence(io, watchers, userId, false)
-        await onOffline?.(userId)
+        await sessionGone(context, userId)
       })
       .catch((error: unknown) => logger.warn(`releasing ${userId} failed: ${describeError(error)}`))
   })
   return started
+}
+
+/**
+ * `userId` has no session any more (its socket left, or its node died and it logged in nowhere else):
+ * its subscriptions go, whoever follows it hears `presence:offline`, then `onOffline` undoes the rest.
+ */
+export async function sessionGone(
+  { io, watchers, onOffline }: Pick<SessionContext, 'io' | 'watchers' | 'onOffline'>,
+  userId: string,
+): Promise<void> {
+  await watchers.forget(userId)
+  await announcePresence(io, watchers, userId, false)
+  await onOffline?.(userId)
 }
 
 async function begin(

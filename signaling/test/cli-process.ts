@@ -9,6 +9,10 @@ export interface CliProcess {
   /** What it printed on stderr, for a failure message. */
   stderr(): string
   kill(): void
+  /** SIGSTOP: the process stands still (no answer, no heartbeat) until `resume()`; the kernel still accepts connections. */
+  pause(): void
+  /** SIGCONT after `pause()`. */
+  resume(): void
   /** Resolves once the process has exited. */
   exited(): Promise<void>
 }
@@ -53,6 +57,12 @@ export function startCli(t: { after(fn: () => void): void }, args: string[] = []
     stderr: () => stderr,
     kill: () => {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
+    },
+    pause: () => {
+      child.kill('SIGSTOP')
+    },
+    resume: () => {
+      child.kill('SIGCONT')
     },
     exited: () =>
       child.exitCode !== null || child.signalCode !== null

@@ -5,57 +5,19 @@ import { join } from 'node:path'
 import { test } from 'node:test'
 import wrtc from '@roamhq/wrtc'
 import { type CliProcess, startCli } from '../../../signaling/test/cli-process.js'
-import { FerryClient, type FerryOptions, type FileSink, type Platform, RELAY_OUTAGE_WAIT_MS } from '../src/index.js'
+import { FerryClient, type FerryOptions, RELAY_OUTAGE_WAIT_MS } from '../src/index.js'
 import { nodePlatform } from '../src/node/index.js'
 import { collect, filesIn, next, randomFile, sha256File } from './helpers.js'
+import { holdingPlatform } from './holding-platform.js'
 
 /** Long enough that a transfer held through a failover never ends on idle; the outage has its own code. */
 const TEST_IDLE_TIMEOUT_MS = 60_000
-
-/** Where the receiver holds each transfer: past the first acks, far from the end. */
-const HOLD_AT_BYTES = 4 * 1024 * 1024
 
 /** Larger than the window, so the sender is mid-way, with chunks on their way, when the receiver holds. */
 const FILE_BYTES = 24 * 1024 * 1024
 
 /** Waits for the reconnect's backoff, a node that refuses, and the next one. */
 const RECONNECT_EVENT_MS = 60_000
-
-/**
- * A receiving platform whose file writes stop once HOLD_AT_BYTES are written, until `release()`:
- * the receiver stops acking, the sender's window fills, and the transfer stands still mid-way.
- */
-function holdingPlatform(base: Platform): { platform: Platform; reached: Promise<void>; release(): void } {
-  let reach = (): void => {}
-  const reached = new Promise<void>((resolve) => {
-    reach = resolve
-  })
-  let release = (): void => {}
-  const released = new Promise<void>((resolve) => {
-    release = resolve
-  })
-  const platform: Platform = {
-    ...base,
-    createFileSink: async (info) => {
-      const sink = await base.createFileSink(info)
-      let written = 0
-      const held: FileSink = {
-        write: async (data) => {
-          if (written >= HOLD_AT_BYTES) {
-            reach()
-            await released
-          }
-          written += data.length
-          await sink.write(data)
-        },
-        finish: (sha256) => sink.finish(sha256),
-        abort: () => sink.abort(),
-      }
-      return held
-    },
-  }
-  return { platform, reached, release }
-}
 
 async function scene(t: { after(fn: () => void | Promise<void>): void }) {
   const dir = await mkdtemp(join(tmpdir(), 'ferry-failover-'))

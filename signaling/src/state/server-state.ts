@@ -8,6 +8,17 @@ import { type DedupeStore, InMemoryDedupeStore } from './dedupe-store.js'
 import { type FileTokenStore, InMemoryFileTokenStore } from './file-token-store.js'
 import { type InboxStore, InMemoryInboxStore } from './inbox-store.js'
 
+/** What a state shared by several nodes tells the server about nodes that died. */
+export interface DeadSessionHandlers {
+  /**
+   * Nodes died (their heartbeat lapsed) and these users, theirs, did not log in again elsewhere: their
+   * sessions are gone from the state; the server announces them offline and undoes what they held.
+   */
+  gone(userIds: string[]): Promise<void>
+  /** This node was taken for dead itself (it stalled): its sessions are gone, its sockets must log in again. */
+  swept(): void
+}
+
 /**
  * Everything the server keeps beyond one request, behind one small interface per concept. The
  * in-memory state is one process's; the file-backed state keeps what must survive a restart on disk;
@@ -32,6 +43,8 @@ export interface ServerState {
   holders: HolderStore
   /** The rate limits' token buckets, by user and by address. */
   rates: RateStore
+  /** Shared states only: from now on, dead nodes' users and this node's own sweep go to `handlers`. */
+  watchDeadSessions?(handlers: DeadSessionHandlers): void
   /** Flushes and releases what the state holds (files, connections). Safe to call more than once. */
   close(): Promise<void>
 }

@@ -13,6 +13,8 @@ export const DEFAULT_REDIS_PREFIX = 'ferry:'
  * | ---------------------------- | ------ | ---------------------------------------------------------- |
  * | `sessions`                   | hash   | user id → `<node id> <socket id>` of its one session       |
  * | `node:<node id>`             | string | present while that node is alive (expires NODE_TTL_MS)     |
+ * | `nodes`                      | set    | every node id that beat and was not swept as dead yet      |
+ * | `node-users:<node id>`       | set    | users whose session that node claimed (a superset)         |
  * | `groups`                     | set    | every gid                                                  |
  * | `group:<gid>`                | set    | the group's members                                        |
  * | `inbox:<user>:order`         | zset   | `from\nmid` by arrival sequence (oldest first)             |
@@ -36,6 +38,9 @@ export class RedisKeys {
   /** Node keys are `nodePrefix()` + node id; scripts build them from the id in a session value. */
   readonly nodePrefix = (): string => `${this.prefix}node:`
   readonly node = (nodeId: string): string => `${this.nodePrefix()}${nodeId}`
+  readonly nodes = (): string => `${this.prefix}nodes`
+  readonly nodeUsersPrefix = (): string => `${this.prefix}node-users:`
+  readonly nodeUsers = (nodeId: string): string => `${this.nodeUsersPrefix()}${nodeId}`
   readonly groups = (): string => `${this.prefix}groups`
   readonly groupPrefix = (): string => `${this.prefix}group:`
   readonly group = (gid: string): string => `${this.groupPrefix()}${gid}`

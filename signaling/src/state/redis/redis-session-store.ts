@@ -8,23 +8,29 @@ const OWNER_SEPARATOR = ' '
 
 /**
  * The previous owner's value, unless it is the same socket or its node is dead (a session no one
- * holds any more is no session to replace). ARGV: user id, new value, node key prefix.
+ * holds any more is no session to replace). The user moves to this node's set of users (KEYS[2]).
+ * ARGV: user id, new value, node key prefix, node users key prefix.
  */
 const CLAIM = new LuaScript(
   `local previous = redis.call('HGET', KEYS[1], ARGV[1])
 redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+redis.call('SADD', KEYS[2], ARGV[1])
 if not previous or previous == ARGV[2] then return false end
 local node = string.match(previous, '^(%S+) ')
-if node and redis.call('EXISTS', ARGV[3] .. node) == 1 then return previous end
+if not node then return false end
+if ARGV[4] .. node ~= KEYS[2] then redis.call('SREM', ARGV[4] .. node, ARGV[1]) end
+if redis.call('EXISTS', ARGV[3] .. node) == 1 then return previous end
 return false`,
-  1,
+  2,
 )
 
+/** Frees the user if the value (ARGV[2]) still owns it, and takes it out of this node's set (KEYS[2]). */
 const RELEASE = new LuaScript(
   `if redis.call('HGET', KEYS[1], ARGV[1]) ~= ARGV[2] then return 0 end
 redis.call('HDEL', KEYS[1], ARGV[1])
+redis.call('SREM', KEYS[2], ARGV[1])
 return 1`,
-  1,
+  2,
 )
 
 /** The owner's value when its node is alive. ARGV: user id, node key prefix. */
@@ -69,14 +75,15 @@ export class RedisSessionStore implements SessionStore {
   async claim(userId: string, socketId: string): Promise<string | undefined> {
     const previous = await CLAIM.run(
       this.redis,
-      [this.keys.sessions()],
-      [userId, this.#value(socketId), this.keys.nodePrefix()],
+      [this.keys.sessions(), this.keys.nodeUsers(this.nodeId)],
+      [userId, this.#value(socketId), this.keys.nodePrefix(), this.keys.nodeUsersPrefix()],
     )
     return socketOf(previous)
   }
 
   async release(userId: string, socketId: string): Promise<boolean> {
-    return (await RELEASE.run(this.redis, [this.keys.sessions()], [userId, this.#value(socketId)])) === 1
+    const keys = [this.keys.sessions(), this.keys.nodeUsers(this.nodeId)]
+    return (await RELEASE.run(this.redis, keys, [userId, this.#value(socketId)])) === 1
   }
 
   async isOnline(userId: string): Promise<boolean> {

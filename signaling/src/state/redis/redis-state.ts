@@ -52,6 +52,7 @@ export function redisState(options: string | RedisStateOptions): RedisServerStat
     dedupe: new RedisDedupeStore(redis, keys),
     fileTokens: new RedisFileTokenStore(redis, keys, now),
     ...redisEphemeralState(redis, keys.prefix),
+    watchDeadSessions: (handlers) => liveness.watch(handlers),
     close() {
       closing ??= liveness.stop().then(() => closeRedis(redis))
       return closing
