@@ -66,6 +66,9 @@ export function readJsonBody(
  */
 export function requestBody(req: IncomingMessage): Readable {
   const body = new PassThrough()
+  // The consumer may not be reading yet (it waits for a media lock, say) when the client goes away:
+  // the error stays on the stream (`errored`) for the consumer to meet, instead of being thrown.
+  body.on('error', () => {})
   req.pipe(body)
   req.once('close', () => {
     if (!req.complete) body.destroy(new Error('the client went away mid-request'))
