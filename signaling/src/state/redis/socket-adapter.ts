@@ -1,5 +1,6 @@
 import { createShardedAdapter } from '@socket.io/redis-adapter'
 import type { Logger } from '../../logger.js'
+import { guardSubscriber } from './guarded-subscriber.js'
 import { closeRedis, connectRedis } from './redis-connection.js'
 import { RedisKeys } from './redis-keys.js'
 
@@ -28,6 +29,7 @@ export function redisSocketAdapter(url: string, logger: Logger, prefix?: string)
   const keys = new RedisKeys(prefix)
   const pub = connectRedis(url, logger, 'adapter-pub')
   const sub = connectRedis(url, logger, 'adapter-sub')
+  guardSubscriber(sub, logger)
   let closing: Promise<void> | undefined
   return {
     adapter: createShardedAdapter(pub, sub, { channelPrefix: keys.channels(), subscriptionMode: 'dynamic' }),
