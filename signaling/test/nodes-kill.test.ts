@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import type { FerryClient, FerryEvents } from '@ferry/client'
+import { next as nextEvent } from '../../packages/client/test/helpers.js'
 import { NODE_TTL_MS } from '../src/state/redis/node-liveness.js'
 import { startNodes } from './redis-nodes.js'
 
@@ -9,24 +10,12 @@ const STEP_TIMEOUT_MS = 30_000
 /** Gap between looks at `/healthz` while waiting for a dead node's sessions to read as offline. */
 const POLL_MS = 200
 
-function next<K extends keyof FerryEvents>(
+/** The next `type` event of `client` that passes `match`, within a step's time. */
+const next = <K extends keyof FerryEvents>(
   client: FerryClient,
   type: K,
-  match: (event: FerryEvents[K]) => boolean = () => true,
-): Promise<FerryEvents[K]> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      off()
-      reject(new Error(`no ${String(type)} event within ${STEP_TIMEOUT_MS} ms`))
-    }, STEP_TIMEOUT_MS)
-    const off = client.on(type, (event) => {
-      if (!match(event)) return
-      clearTimeout(timer)
-      off()
-      resolve(event)
-    })
-  })
-}
+  match?: (event: FerryEvents[K]) => boolean,
+): Promise<FerryEvents[K]> => nextEvent(client, type, match, STEP_TIMEOUT_MS)
 
 /** The users `/healthz` of the node at `url` counts online, across every node. */
 async function onlineCount(url: string): Promise<number> {

@@ -4,6 +4,7 @@ import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { after, before, test } from 'node:test'
 import type { FerryClient, FerryEvents } from '@ferry/client'
+import { next as nextEvent } from '../../packages/client/test/helpers.js'
 import type { CliProcess } from './cli-process.js'
 import { fileCleanup, type NodesScene, startNodes } from './redis-nodes.js'
 
@@ -24,25 +25,12 @@ function twoNodes(): [CliProcess, CliProcess] {
   return [a, b]
 }
 
-/** The next `type` event of `client` that passes `match`. */
-function next<K extends keyof FerryEvents>(
+/** The next `type` event of `client` that passes `match`, within a step's time. */
+const next = <K extends keyof FerryEvents>(
   client: FerryClient,
   type: K,
-  match: (event: FerryEvents[K]) => boolean = () => true,
-): Promise<FerryEvents[K]> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      off()
-      reject(new Error(`no ${String(type)} event within ${STEP_TIMEOUT_MS} ms`))
-    }, STEP_TIMEOUT_MS)
-    const off = client.on(type, (event) => {
-      if (!match(event)) return
-      clearTimeout(timer)
-      off()
-      resolve(event)
-    })
-  })
-}
+  match?: (event: FerryEvents[K]) => boolean,
+): Promise<FerryEvents[K]> => nextEvent(client, type, match, STEP_TIMEOUT_MS)
 
 const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex')
 
