@@ -57,20 +57,8 @@ async function main(): Promise<void> {
     }
     signaling = await startSignalingProcess()
     console.error(`signaling server at ${signaling.url}, in its own process`)
-    const sizeBytes = Math.round(args.sizeMiB * BYTES_PER_MIB)
-    const sourcePath = join(workDir, 'source.bin')
-    const expectedSha256 = await writeSeededFile(sourcePath, sizeBytes, FILE_SEED)
-    console.error(`relay-file: ${round(sizeBytes / BYTES_PER_MIB, 3)} MiB, sha256 ${expectedSha256}`)
-    const config: RelayRunConfig = {
-      benchCase: 'file',
-      sizeBytes,
-      seed: FILE_SEED,
-      sourcePath,
-      expectedSha256,
-      cmdCount: 0,
-      cmdWarmup: 0,
-      url: signaling.url,
-    }
+    const config = await relayFile(args.sizeMiB, workDir, signaling.url)
+    const { sizeBytes } = config
     const runs: RelayRunOutcome[] = []
     let index = 0
     for (let roundNo = 0; roundNo < args.rounds; roundNo++) {
@@ -103,25 +91,15 @@ async function benchNodes(sizeMiB: number, rounds: number, workDir: string): Pro
     nodeA = await startSignalingProcess({ redisUrl: redis.url }, 'signaling node A')
     nodeB = await startSignalingProcess({ redisUrl: redis.url }, 'signaling node B')
     console.error(`nodes at ${nodeA.url} and ${nodeB.url}, over ${redis.url}`)
-    const sizeBytes = Math.round(sizeMiB * BYTES_PER_MIB)
-    const sourcePath = join(workDir, 'source.bin')
-    const expectedSha256 = await writeSeededFile(sourcePath, sizeBytes, FILE_SEED)
+    const oneNode = await relayFile(sizeMiB, workDir, nodeA.url)
+    const twoNodes: RelayRunConfig = { ...oneNode, receiverUrl: nodeB.url }
+    const { sizeBytes } = oneNode
     const runs: NodesRun[] = []
     let index = 0
     for (let roundNo = 0; roundNo < rounds; roundNo++) {
       for (const nodes of [1, 2] as const) {
         index++
-        const config: RelayRunConfig = {
-          benchCase: 'file',
-          sizeBytes,
-          seed: FILE_SEED,
-          sourcePath,
-          expectedSha256,
-          cmdCount: 0,
-          cmdWarmup: 0,
-          url: nodeA.url,
-          ...(nodes === 2 ? { receiverUrl: nodeB.url } : {}),
-        }
+        const config = nodes === 2 ? twoNodes : oneNode
         const run = await runRelayPair({ impl: 'ferry', index, config, signaling: nodeA, workDir })
         console.error(`  ferry on ${nodes} node(s), run ${index}: ${megabytesPerSecond(sizeBytes, run.seconds)} MB/s`)
         runs.push({ ...run, nodes })
@@ -136,6 +114,15 @@ async function benchNodes(sizeMiB: number, rounds: number, workDir: string): Pro
     await nodeB?.close()
     await redis.stop()
   }
+}
+
+/** Writes the seeded file every run sends; the run config that sends it through `url`. */
+async function relayFile(sizeMiB: number, workDir: string, url: string): Promise<RelayRunConfig> {
+  const sizeBytes = Math.round(sizeMiB * BYTES_PER_MIB)
+  const sourcePath = join(workDir, 'source.bin')
+  const expectedSha256 = await writeSeededFile(sourcePath, sizeBytes, FILE_SEED)
+  console.error(`relay-file: ${round(sizeBytes / BYTES_PER_MIB, 3)} MiB, sha256 ${expectedSha256}`)
+  return { benchCase: 'file', sizeBytes, seed: FILE_SEED, sourcePath, expectedSha256, cmdCount: 0, cmdWarmup: 0, url }
 }
 
 runBench(main, killAllPeers)
