@@ -10,6 +10,11 @@ const logger: Logger = {
   warn: (message) => console.warn(message),
 }
 
+// Logs go to stdout and stderr: when whoever reads them goes away (a closed pipe, EPIPE), the server
+// keeps serving without them instead of failing on every line it writes (and on the line about that).
+process.stdout.on('error', () => {})
+process.stderr.on('error', () => {})
+
 // The safety net: every input is parsed and every handler guarded, but should a bug still throw
 // outside them, it is logged and the server keeps serving everyone else instead of exiting.
 process.on('uncaughtException', (error) => logger.warn(`uncaught: ${describeError(error)}`))
