@@ -2,6 +2,7 @@ import type { Redis } from 'ioredis'
 import { LEASE_MS } from '../../constants.js'
 import { type HolderStore, MAX_MEDIA_HELD_PER_USER } from '../../media-holders/holder-store.js'
 import { LuaScript, stringList } from './lua-script.js'
+import { renewLeases } from './renew-leases.js'
 
 /** KEYS: held by the user, holders of the media. ARGV: prefix, user, media, max per user, lease ms. */
 const HAVE = new LuaScript(`
@@ -75,9 +76,11 @@ export class RedisHolderStore implements HolderStore {
   }
 
   async refresh(userIds: readonly string[]): Promise<void> {
-    const pipeline = this.client.pipeline()
-    for (const user of userIds) pipeline.pexpire(this.#held(user), this.leaseMs)
-    await pipeline.exec()
+    await renewLeases(
+      this.client,
+      userIds.map((user) => this.#held(user)),
+      this.leaseMs,
+    )
   }
 
   #held(userId: string): string {

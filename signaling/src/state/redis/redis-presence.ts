@@ -2,6 +2,7 @@ import type { Redis } from 'ioredis'
 import { LEASE_MS } from '../../constants.js'
 import { followCapError, type PresenceStore } from '../../presence/presence-store.js'
 import { LuaScript, stringList } from './lua-script.js'
+import { renewLeases } from './renew-leases.js'
 
 /**
  * KEYS: watching of the watcher. ARGV: prefix, watcher, max, lease ms, users… Replies -1 when done,
@@ -93,9 +94,11 @@ export class RedisPresenceStore implements PresenceStore {
   }
 
   async refresh(watchers: readonly string[]): Promise<void> {
-    const pipeline = this.client.pipeline()
-    for (const watcher of watchers) pipeline.pexpire(this.#watching(watcher), this.leaseMs)
-    await pipeline.exec()
+    await renewLeases(
+      this.client,
+      watchers.map((watcher) => this.#watching(watcher)),
+      this.leaseMs,
+    )
   }
 
   #watching(watcher: string): string {

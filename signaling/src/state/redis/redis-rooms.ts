@@ -2,6 +2,7 @@ import type { Redis } from 'ioredis'
 import { LEASE_MS } from '../../constants.js'
 import { type RoomCaps, type RoomLeft, type RoomStore, roomCapError } from '../../rooms/room-store.js'
 import { LuaScript, stringList } from './lua-script.js'
+import { renewLeases } from './renew-leases.js'
 
 /**
  * The members of one room, and whether each is still live: a member counts while its own set of rooms
@@ -118,9 +119,11 @@ export class RedisRoomStore implements RoomStore {
   }
 
   async refresh(userIds: readonly string[]): Promise<void> {
-    const pipeline = this.client.pipeline()
-    for (const user of userIds) pipeline.pexpire(this.#roomsOf(user), this.leaseMs)
-    await pipeline.exec()
+    await renewLeases(
+      this.client,
+      userIds.map((user) => this.#roomsOf(user)),
+      this.leaseMs,
+    )
   }
 
   #room(room: string): string {
