@@ -3,13 +3,9 @@ import { createHash, randomBytes } from 'node:crypto'
 import { readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { after, before, test } from 'node:test'
-import type { FerryClient, FerryEvents } from '@ferry/client'
-import { next as nextEvent } from '../../packages/client/test/helpers.js'
-import type { CliProcess } from './cli-process.js'
-import { fileCleanup, type NodesScene, startNodes } from './redis-nodes.js'
+import type { FerryClient } from '@ferry/client'
+import { fileCleanup, type NodesScene, nextOnNodes as next, startNodes } from './redis-nodes.js'
 
-/** A step across two processes and Redis on a loaded machine: WebRTC setup, a few MiB. */
-const STEP_TIMEOUT_MS = 30_000
 const FILE_BYTES = 3 * 1024 * 1024 + 11
 const BUFFER_BYTES = 1024 * 1024 + 3
 
@@ -19,19 +15,6 @@ before(async () => {
   scene = await startNodes(cleanup, 2)
 })
 after(() => cleanup.run())
-
-function twoNodes(): [CliProcess, CliProcess] {
-  const [a, b] = scene.nodes
-  assert.ok(a && b)
-  return [a, b]
-}
-
-/** The next `type` event of `client` that passes `match`, within a step's time. */
-const next = <K extends keyof FerryEvents>(
-  client: FerryClient,
-  type: K,
-  match?: (event: FerryEvents[K]) => boolean,
-): Promise<FerryEvents[K]> => nextEvent(client, type, match, STEP_TIMEOUT_MS)
 
 const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex')
 
@@ -57,7 +40,7 @@ async function exchange(from: FerryClient, fromId: string, to: FerryClient, toId
 }
 
 test('users on different nodes open a direct link (SDP and ICE through Redis) and exchange cmd, buffer and file', async () => {
-  const [a, b] = twoNodes()
+  const [a, b] = scene.pair()
   const alice = await scene.client(a, 'alice')
   const bob = await scene.client(b, 'bob')
   const link = next(alice, 'link', (e) => e.peer === 'bob' && e.state === 'open')
@@ -67,7 +50,7 @@ test('users on different nodes open a direct link (SDP and ICE through Redis) an
 })
 
 test('users on different nodes exchange cmd, buffer and file through the relay', async () => {
-  const [a, b] = twoNodes()
+  const [a, b] = scene.pair()
   const carol = await scene.client(a, 'carol', { transport: 'relay' })
   const dave = await scene.client(b, 'dave', { transport: 'relay' })
   const link = next(carol, 'link', (e) => e.peer === 'dave' && e.state === 'open')
@@ -77,7 +60,7 @@ test('users on different nodes exchange cmd, buffer and file through the relay',
 })
 
 test('one session per user across nodes: logging in on node B ends the session on node A', async () => {
-  const [a, b] = twoNodes()
+  const [a, b] = scene.pair()
   const first = await scene.client(a, 'erin')
   const ended = next(first, 'state', (e) => e.state === 'closed')
   const second = await scene.client(b, 'erin')
@@ -90,7 +73,7 @@ test('one session per user across nodes: logging in on node B ends the session o
 })
 
 test('server API sends through either node reach users on the other', async () => {
-  const [a, b] = twoNodes()
+  const [a, b] = scene.pair()
   const gina = await scene.client(a, 'gina')
   const hank = await scene.client(b, 'hank')
   const toHank = next(hank, 'message', (e) => e.delivery?.mid === 'via-a')
@@ -103,7 +86,7 @@ test('server API sends through either node reach users on the other', async () =
 })
 
 test('a group made through node A keeps a send for its offline member, who gets it at login on node B', async () => {
-  const [a, b] = twoNodes()
+  const [a, b] = scene.pair()
   await scene.api(a).createGroup('crew', ['ivan', 'judy', 'kim'])
   assert.deepEqual((await scene.api(b).getGroup('crew')).members.sort(), ['ivan', 'judy', 'kim'])
   const ivan = await scene.client(a, 'ivan')

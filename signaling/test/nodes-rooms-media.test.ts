@@ -3,13 +3,8 @@ import { createHash, randomBytes } from 'node:crypto'
 import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { after, before, test } from 'node:test'
-import type { FerryClient, FerryEvents } from '@ferry/client'
-import { next as nextEvent } from '../../packages/client/test/helpers.js'
-import type { CliProcess } from './cli-process.js'
-import { fileCleanup, type NodesScene, startNodes } from './redis-nodes.js'
+import { fileCleanup, type NodesScene, nextOnNodes as next, startNodes } from './redis-nodes.js'
 
-/** A step across two processes and Redis on a loaded machine. */
-const STEP_TIMEOUT_MS = 30_000
 const MEDIA_BYTES = 2 * 1024 * 1024 + 17
 
 let scene: NodesScene
@@ -19,23 +14,10 @@ before(async () => {
 })
 after(() => cleanup.run())
 
-function twoNodes(): [CliProcess, CliProcess] {
-  const [a, b] = scene.nodes
-  assert.ok(a && b)
-  return [a, b]
-}
-
-/** The next `type` event of `client` that passes `match`, within a step's time. */
-const next = <K extends keyof FerryEvents>(
-  client: FerryClient,
-  type: K,
-  match?: (event: FerryEvents[K]) => boolean,
-): Promise<FerryEvents[K]> => nextEvent(client, type, match, STEP_TIMEOUT_MS)
-
 const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex')
 
 test('presence across nodes: a follower on one node sees a user of the other come and go', async () => {
-  const [a, b] = twoNodes()
+  const [a, b] = scene.pair()
   const bob = await scene.client(b, 'presence-bob')
   assert.deepEqual(await bob.subscribePresence(['presence-alice']), [])
   const online = next(bob, 'presence', (e) => e.userId === 'presence-alice' && e.online)
@@ -47,7 +29,7 @@ test('presence across nodes: a follower on one node sees a user of the other com
 })
 
 test('rooms across nodes: members on both nodes see each other join and get each other’s messages', async () => {
-  const [a, b] = twoNodes()
+  const [a, b] = scene.pair()
   const alice = await scene.client(a, 'room-alice')
   const bob = await scene.client(b, 'room-bob')
   await alice.joinRoom('nodes-room')
@@ -63,7 +45,7 @@ test('rooms across nodes: members on both nodes see each other join and get each
 })
 
 test('a media uploaded through one node downloads through the other from the shared store', async () => {
-  const [a, b] = twoNodes()
+  const [a, b] = scene.pair()
   const bytes = randomBytes(MEDIA_BYTES)
   const path = join(scene.dir, 'photo-album.bin')
   await writeFile(path, bytes)

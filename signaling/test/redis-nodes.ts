@@ -2,10 +2,11 @@ import { randomBytes } from 'node:crypto'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { FerryClient, type FerryOptions } from '@ferry/client'
+import { FerryClient, type FerryEvents, type FerryOptions } from '@ferry/client'
 import { nodePlatform } from '@ferry/client/node'
 import { FerryServerApi } from '@ferry/server-sdk'
 import wrtc from '@roamhq/wrtc'
+import { next } from '../../packages/client/test/helpers.js'
 import { type RedisServer, startRedis } from '../../packages/devkit/redis-server.mjs'
 import { type CliProcess, startCli } from './cli-process.js'
 
@@ -42,6 +43,20 @@ export interface NodesScene {
   client(node: CliProcess, userId: string, options?: Partial<FerryOptions>): Promise<FerryClient>
   /** The server API through `node`. */
   api(node: CliProcess): FerryServerApi
+  /** The first two nodes, which a test of two nodes needs started. */
+  pair(): [CliProcess, CliProcess]
+}
+
+/** A step across processes and Redis on a loaded machine: WebRTC setup, a few MiB. */
+export const NODES_STEP_TIMEOUT_MS = 30_000
+
+/** The next `type` event of `client` that passes `match`, within a step's time. */
+export function nextOnNodes<K extends keyof FerryEvents>(
+  client: FerryClient,
+  type: K,
+  match?: (event: FerryEvents[K]) => boolean,
+): Promise<FerryEvents[K]> {
+  return next(client, type, match, NODES_STEP_TIMEOUT_MS)
 }
 
 /** Where the nodes keep media: nowhere (the default), or one directory all of them share. */
@@ -116,6 +131,11 @@ export async function startNodes(
     },
     api(node) {
       return new FerryServerApi({ url: node.url, adminKey: NODES_ADMIN_KEY })
+    },
+    pair() {
+      const [a, b] = scene.nodes
+      if (a === undefined || b === undefined) throw new Error('the scene has fewer than two nodes')
+      return [a, b]
     },
   }
   for (let i = 0; i < count; i++) await scene.addNode()
